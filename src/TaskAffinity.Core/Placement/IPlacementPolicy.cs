@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using TaskAffinity.Core.Tasks;
+
+namespace TaskAffinity.Core.Placement;
+
+/// <summary>
+/// Chooses the worker a ready task goes to. Implementations are pure: the same request and candidates give
+/// the same decision, and the decision says why (its top candidates and their score terms).
+/// </summary>
+public interface IPlacementPolicy
+{
+    string Name { get; }
+
+    PlacementDecision Place(PlacementRequest request, IReadOnlyList<WorkerCandidate> candidates);
+}
+
+public sealed record PlacementRequest(string ChainId, TaskSpec Task, int Attempt);
+
+/// <summary>A worker slot as the scheduler last saw it.</summary>
+public sealed record WorkerCandidate(
+    string WorkerId,
+    string HostId,
+    bool Online,
+    ImmutableHashSet<TaskType> ServedTypes,
+    ResourceVector HostCapacity,
+    int Queued,
+    int Running,
+    WorkerToken Token)
+{
+    /// <summary>Work the slot has in hand: queued plus running.</summary>
+    public int Load => Queued + Running;
+
+    /// <summary>Whether this worker could run the task at all: online, serves the type, its host is big enough.</summary>
+    public bool CanRun(TaskSpec task) =>
+        Online && ServedTypes.Contains(task.Type) && task.Resources.FitsWithin(HostCapacity);
+}
+
+/// <summary>One candidate's score in a decision, with the terms that made it (for explanations).</summary>
+public sealed record CandidateScore(string WorkerId, double Score, ImmutableSortedDictionary<string, double> Terms);
+
+/// <summary>
+/// The chosen worker, or none with the reason. <see cref="TopCandidates"/> holds the best few, best first.
+/// </summary>
+public sealed record PlacementDecision(string? WorkerId, string Policy, ImmutableArray<CandidateScore> TopCandidates, string Reason)
+{
+    public bool Placed => WorkerId is not null;
+
+    public static PlacementDecision None(string policy, string reason) =>
+        new(null, policy, ImmutableArray<CandidateScore>.Empty, reason);
+}
