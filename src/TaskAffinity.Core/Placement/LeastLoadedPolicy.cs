@@ -46,7 +46,10 @@ public sealed class LeastLoadedPolicy : IPlacementPolicy
     }
 }
 
-/// <summary>FNV-1a over strings: stable across processes, unlike string.GetHashCode.</summary>
+/// <summary>
+/// FNV-1a over strings with murmur3's final mix: stable across processes (unlike string.GetHashCode), and
+/// the mix spreads ids that differ in one character over all buckets, not just the low bits.
+/// </summary>
 internal static class StableHash
 {
     public static uint Of(params string[] parts)
@@ -58,6 +61,11 @@ internal static class StableHash
                 hash = (hash ^ c) * 16777619u;
             hash = (hash ^ 0x1F) * 16777619u;
         }
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6b;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35;
+        hash ^= hash >> 16;
         return hash;
     }
 }

@@ -22,7 +22,7 @@ public static class Admission
 
         var validation = TaskGraph.TryCreate(tasks);
         var problems = validation.Problems.ToList();
-        foreach (var task in tasks ?? [])
+        foreach (var task in (tasks ?? []).Where(t => t is not null))
         {
             var id = string.IsNullOrWhiteSpace(task.Id) ? null : task.Id;
             if (TaskType.IsValidName(task.Type.Name) && !rules.ServedTypes.Contains(task.Type))
@@ -32,7 +32,7 @@ public static class Admission
 
             var largest = rules.LargestHost.Dimensions().ToDictionary(d => d.Name, d => d.Value);
             foreach (var (name, value) in task.Resources.Dimensions())
-                if (value > largest[name])
+                if (double.IsFinite(value) && value > largest[name]) // non-finite values are reported by the graph rules
                     problems.Add(new ValidationProblem(id, $"resources.{name}",
                         $"requests {value}, more than any host offers (largest: {largest[name]})"));
         }

@@ -15,7 +15,7 @@ internal static class CycleFinder
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var deps = known.ToDictionary(
             kv => kv.Key,
-            kv => (kv.Value.DependsOn.IsDefault ? [] : kv.Value.DependsOn).Where(known.ContainsKey).Distinct().ToList(),
+            kv => (kv.Value.DependsOn.IsDefault ? [] : kv.Value.DependsOn).Where(d => d is not null && known.ContainsKey(d)).Distinct().ToList(),
             StringComparer.Ordinal);
 
         // Kahn: repeatedly remove tasks whose dependencies are all removed.

@@ -44,6 +44,11 @@ public sealed class TaskGraph
             return GraphValidation.Invalid([new ValidationProblem(null, "tasks", "the graph is empty: submit at least one task")]);
 
         var problems = new List<ValidationProblem>();
+        for (var i = 0; i < tasks.Count; i++)
+            if (tasks[i] is null)
+                problems.Add(new ValidationProblem(null, $"tasks[{i}]", "is null"));
+        tasks = tasks.Where(t => t is not null).Select(Normalize).ToList();
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var task in tasks)
         {
@@ -52,10 +57,12 @@ public sealed class TaskGraph
                 problems.Add(new ValidationProblem(task.Id, "id", $"duplicate task id '{task.Id}': ids must be unique within a chain"));
         }
 
-        foreach (var task in tasks.Where(t => !t.DependsOn.IsDefault))
-            foreach (var dependency in task.DependsOn)
+        foreach (var task in tasks)
+            foreach (var dependency in task.DependsOn.Distinct())
             {
-                if (dependency == task.Id)
+                if (string.IsNullOrWhiteSpace(dependency))
+                    problems.Add(new ValidationProblem(task.Id, "dependsOn", "lists an empty task id"));
+                else if (dependency == task.Id)
                     continue; // a self-dependency is reported as a cycle below
                 if (!ids.Contains(dependency))
                     problems.Add(new ValidationProblem(task.Id, "dependsOn",
@@ -72,7 +79,19 @@ public sealed class TaskGraph
     }
 
     /// <summary>Rebuilds a graph from tasks that were validated before (e.g. when replaying a journal).</summary>
-    public static TaskGraph FromValidated(ImmutableArray<TaskSpec> tasks) => new(tasks);
+    public static TaskGraph FromValidated(ImmutableArray<TaskSpec> tasks) => new([.. tasks.Select(Normalize)]);
+
+    /// <summary>Absent lists (e.g. left out of JSON) mean empty ones; duplicate dependencies mean one.</summary>
+    private static TaskSpec Normalize(TaskSpec task)
+    {
+        var normal = !task.DependsOn.IsDefault && !task.Inputs.IsDefault
+                     && task.DependsOn.Distinct(StringComparer.Ordinal).Count() == task.DependsOn.Length;
+        return normal ? task : task with
+        {
+            DependsOn = task.DependsOn.IsDefault ? [] : [.. task.DependsOn.Distinct(StringComparer.Ordinal)],
+            Inputs = task.Inputs.IsDefault ? [] : task.Inputs,
+        };
+    }
 }
 
 /// <summary>The result of <see cref="TaskGraph.TryCreate"/>: a graph, or the problems that stop it being one.</summary>
