@@ -1,0 +1,286 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Chains;
+
+/// <summary>
+/// The durable owner of a chain's tasks. Persists the submission before acknowledging it, hands ready tasks to
+/// the scheduler, holds a lease on each one handed out and places it again if the lease lapses, records
+/// outcomes (retrying failures up to the type's limit) and tells watchers when the chain ends.
+/// Decisions are made by <see cref="ChainState"/>; this actor persists, applies and replies.
+/// </summary>
+internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
+{
+    private const string LeaseTimer = "leases";
+    private const string PassivateTimer = "passivate";
+
+    private readonly TaskAffinitySettings _settings;
+    private readonly IActorRef _scheduler;
+    private readonly IActorRef _workers;
+    private readonly TimeProvider _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Leases _leases = new();
+    private readonly HashSet<IActorRef> _watchers = new();
+    private ChainState _state;
+    private int _eventsSinceSnapshot;
+
+    public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock)
+    {
+        _settings = settings;
+        _scheduler = scheduler;
+        _workers = workers;
+        _clock = clock;
+        _state = ChainState.Empty(chainId);
+        PersistenceId = $"chain-{chainId}";
+
+        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is ChainSnapshot s) _state = ChainState.FromSnapshot(s); });
+        Recover<IChainEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<SubmitChain>(OnSubmit);
+        Command<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
+        Command<WatchChain>(_ => ReplyOrNotFound(() =>
+        {
+            if (_state.IsFinished) Sender.Tell(Finished());
+            else _watchers.Add(Sender);
+        }));
+        Command<TaskPlaced>(OnPlaced);
+        Command<PlacementFailed>(OnPlacementFailed);
+        Command<TaskFinished>(OnFinished);
+        Command<TaskLease>(OnLease);
+        Command<TaskReturned>(OnReturned);
+        Command<LeaseTick>(_ => CheckLeases());
+        Command<PassivateTick>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        // Events are kept after a snapshot: the journal is also the chain's audit trail.
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Chain {0}: snapshot failed", _state.ChainId));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    // ---- phase: accepting ----
+
+    private void OnRecovered()
+    {
+        if (_state.IsFinished)
+            Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
+        else if (_state.IsAccepted)
+            StartRunning(); // woken by remember-entities after a restart: carry on without being asked
+    }
+
+    private void OnSubmit(SubmitChain submit)
+    {
+        if (_state.IsAccepted)
+        {
+            Sender.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: true));
+            return;
+        }
+        // The scheduler validated already; checked again so that no path can persist an invalid graph.
+        var validation = TaskGraph.TryCreate(submit.Tasks.IsDefault ? [] : submit.Tasks);
+        if (!validation.IsValid)
+        {
+            Sender.Tell(new Rejected(submit.ChainId, validation.Problems));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            return;
+        }
+        var replyTo = Sender;
+        PersistAll(_state.DecideAccept(submit, validation.Graph!, Now), e =>
+        {
+            Apply(e);
+            replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
+            StartRunning();
+        });
+    }
+
+    private void ReplyOrNotFound(Action reply)
+    {
+        if (_state.IsAccepted)
+        {
+            reply();
+            return;
+        }
+        Sender.Tell(new NotFound(_state.ChainId, $"no chain with id '{_state.ChainId}' was ever accepted"));
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
+    // ---- phase: running ----
+
+    private void StartRunning()
+    {
+        Timers.StartPeriodicTimer(LeaseTimer, LeaseTick.Instance, _settings.LeaseCheckInterval);
+        DispatchReady();
+    }
+
+    private void DispatchReady()
+    {
+        foreach (var task in _state.ReadyTasks())
+            if (!_leases.Has(task.Id))
+                Dispatch(task);
+    }
+
+    private void Dispatch(TaskSpec task)
+    {
+        var attempt = _state.CurrentAttempt(task.Id);
+        _leases.Open(task.Id, attempt, Now);
+        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task));
+    }
+
+    private void Replace(string taskId)
+    {
+        _leases.Release(taskId);
+        if (!_state.Tasks[taskId].IsFinal)
+            Dispatch(_state.Graph![taskId]);
+    }
+
+    private void OnPlaced(TaskPlaced placed)
+    {
+        var lease = _leases.Get(placed.TaskId, placed.Attempt);
+        if (lease is null || lease.WorkerId is not null) return;
+        lease.WorkerId = placed.WorkerId;
+        lease.LastHeard = Now;
+    }
+
+    private void OnPlacementFailed(PlacementFailed failed)
+    {
+        // Left without a lease: the next lease tick offers the task again (e.g. once a worker comes online).
+        if (_leases.Get(failed.TaskId, failed.Attempt) is null) return;
+        _leases.Release(failed.TaskId);
+        _log.Debug("Chain {0}: task {1} not placed yet: {2}", _state.ChainId, failed.TaskId, failed.Reason);
+    }
+
+    private void OnLease(TaskLease lease)
+    {
+        var current = _leases.Get(lease.TaskId, lease.Attempt);
+        if (current is null || current.WorkerId != lease.WorkerId) return;
+        if (lease.Held)
+        {
+            current.LastHeard = Now;
+            current.QueriedAt = null;
+        }
+        else
+        {
+            _log.Info("Chain {0}: worker {1} no longer holds task {2}; placing it again", _state.ChainId, lease.WorkerId, lease.TaskId);
+            Replace(lease.TaskId);
+        }
+    }
+
+    private void OnReturned(TaskReturned returned)
+    {
+        var current = _leases.Get(returned.TaskId, returned.Attempt);
+        if (current is null || current.WorkerId != returned.WorkerId) return;
+        _log.Info("Chain {0}: task {1} returned by {2} ({3}); placing it again", _state.ChainId, returned.TaskId, returned.WorkerId, returned.Reason);
+        Replace(returned.TaskId);
+    }
+
+    /// <summary>
+    /// Every lease not heard from for a check interval is queried at its worker; one whose query (or placement)
+    /// goes unanswered for the lease timeout is placed again. Ready tasks without a lease are offered again.
+    /// </summary>
+    private void CheckLeases()
+    {
+        var now = Now;
+        foreach (var (taskId, lease) in _leases.All())
+        {
+            if (lease.WorkerId is null)
+            {
+                if (now - lease.SentAt > _settings.LeaseTimeout) Replace(taskId);
+            }
+            else if (lease.QueriedAt is { } asked)
+            {
+                if (now - asked > _settings.LeaseTimeout) Replace(taskId);
+            }
+            else if (now - lease.LastHeard >= _settings.LeaseCheckInterval)
+            {
+                lease.QueriedAt = now;
+                _workers.Tell(new QueryTask(lease.WorkerId, _state.ChainId, taskId, lease.Attempt));
+            }
+        }
+        DispatchReady();
+    }
+
+    private void OnFinished(TaskFinished finished)
+    {
+        var ack = new OutcomeRecorded(finished.WorkerId, finished.ChainId, finished.TaskId, finished.Attempt);
+        if (!_state.IsAccepted || !_state.Tasks.ContainsKey(finished.TaskId))
+        {
+            _workers.Tell(ack); // nothing to record: stop the worker resending it
+            return;
+        }
+        var maxRetries = _settings.MaxRetriesFor(_state.Graph![finished.TaskId].Type);
+        var latency = _leases.LatencyMs(finished.TaskId, Now);
+        var events = _state.DecideOutcome(finished, maxRetries, latency, Now);
+        if (events.Count == 0)
+        {
+            _workers.Tell(ack);
+            return;
+        }
+        PersistAll(events, Apply);
+        DeferAsync(ack, _ =>
+        {
+            _workers.Tell(ack);
+            var record = _state.Tasks[finished.TaskId];
+            if (record.IsFinal) _leases.Close(finished.TaskId);
+            else _leases.Release(finished.TaskId); // failed, will be retried with the next attempt number
+            if (_state.IsFinished) OnChainFinished();
+            else DispatchReady();
+        });
+    }
+
+    private void OnChainFinished()
+    {
+        Timers.Cancel(LeaseTimer);
+        var finished = Finished();
+        foreach (var watcher in _watchers)
+            watcher.Tell(finished);
+        _watchers.Clear();
+        Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
+    }
+
+    // ---- state and views ----
+
+    private void Apply(IChainEvent e)
+    {
+        _state = _state.Apply(e);
+        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
+        _eventsSinceSnapshot = 0;
+        SaveSnapshot(_state.ToSnapshot());
+    }
+
+    private ChainStatus Status() => new(_state.ChainId, _state.AppId, _state.Phase, Views());
+
+    private ChainFinished Finished() => new(_state.ChainId, _state.Phase, Views());
+
+    private ImmutableArray<TaskView> Views() =>
+        _state.Graph!.Tasks.Select(t =>
+        {
+            var r = _state.Tasks[t.Id];
+            var phase = r.IsFinal ? r.Phase
+                : _leases.Get(t.Id) is { WorkerId: not null } ? TaskPhase.Running
+                : _leases.Has(t.Id) ? TaskPhase.Ready
+                : TaskPhase.Waiting;
+            var attempts = r.Failures + (r.Phase is TaskPhase.Succeeded ? 1 : 0);
+            return new TaskView(t.Id, t.Type, phase, attempts, r.WorkerId ?? _leases.Get(t.Id)?.WorkerId, r.Output, r.Error, r.RunMs, r.LatencyMs);
+        }).ToImmutableArray();
+
+    private sealed class LeaseTick
+    {
+        public static readonly LeaseTick Instance = new();
+    }
+
+    private sealed class PassivateTick
+    {
+        public static readonly PassivateTick Instance = new();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using TaskAffinity.Core.Tasks;
+
+namespace TaskAffinity.Cluster.Chains;
+
+/// <summary>What applications and other actors say to a chain, and what it answers.</summary>
+public static class ChainProtocol
+{
+    // ---- from applications (through task-router) ----
+
+    /// <summary>Submit a graph of tasks. Acknowledged with <see cref="ChainAcknowledged"/> only once persisted.</summary>
+    public sealed record SubmitChain(string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks) : IWithChainId;
+
+    public sealed record ChainAcknowledged(string ChainId, bool Duplicate) : IWithChainId;
+
+    /// <summary>The submission was not accepted and nothing of it was persisted.</summary>
+    public sealed record Rejected(string ChainId, ImmutableArray<ValidationProblem> Problems) : IWithChainId
+    {
+        public string Reason => string.Join("; ", Problems.Select(p => p.ToString()));
+    }
+
+    public sealed record GetChainStatus(string ChainId) : IWithChainId;
+
+    /// <summary>Ask to be told when the chain finishes; answered at once if it already has.</summary>
+    public sealed record WatchChain(string ChainId) : IWithChainId;
+
+    public sealed record NotFound(string ChainId, string Reason) : IWithChainId;
+
+    public sealed record ChainStatus(string ChainId, string AppId, ChainPhase Phase, ImmutableArray<TaskView> Tasks) : IWithChainId;
+
+    public sealed record ChainFinished(string ChainId, ChainPhase Phase, ImmutableArray<TaskView> Tasks) : IWithChainId;
+
+    /// <summary>One task as the chain sees it. Times in milliseconds: latency is from ready to outcome recorded.</summary>
+    public sealed record TaskView(
+        string TaskId, TaskType Type, TaskPhase Phase, int Attempts, string? WorkerId,
+        string Output, string? Error, double RunMs, double LatencyMs);
+
+    // ---- between the chain, the scheduler and workers ----
+
+    /// <summary>A worker finished running a task (successfully or not). Resent until <c>OutcomeRecorded</c>.</summary>
+    public sealed record TaskFinished(string ChainId, string TaskId, int Attempt, string WorkerId, TaskOutcome Outcome) : IWithChainId;
+
+    /// <summary>A worker's answer to a lease check: whether it still holds the task.</summary>
+    public sealed record TaskLease(string ChainId, string TaskId, int Attempt, string WorkerId, bool Held) : IWithChainId;
+
+    /// <summary>A worker gives a task back without running it (its slot went away, it is draining).</summary>
+    public sealed record TaskReturned(string ChainId, string TaskId, int Attempt, string WorkerId, string Reason) : IWithChainId;
+
+    /// <summary>The scheduler's answer to a placement request.</summary>
+    public sealed record TaskPlaced(string ChainId, string TaskId, int Attempt, string WorkerId, string Explanation) : IWithChainId;
+
+    public sealed record PlacementFailed(string ChainId, string TaskId, int Attempt, string Reason) : IWithChainId;
+}
+
+public enum ChainPhase
+{
+    Running,
+    Completed,
+    Failed,
+}
+
+public enum TaskPhase
+{
+    Waiting,
+    Ready,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}

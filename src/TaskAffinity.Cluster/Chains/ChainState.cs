@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+
+namespace TaskAffinity.Cluster.Chains;
+
+/// <summary>The durable record of one task in its chain. Phase is Waiting until it ends (Succeeded, Failed, Cancelled).</summary>
+public sealed record TaskRecord(TaskPhase Phase, int Failures, string? WorkerId, string Output, string? Error, double RunMs, double LatencyMs)
+{
+    public static readonly TaskRecord New = new(TaskPhase.Waiting, 0, null, "", null, 0, 0);
+
+    public bool IsFinal => Phase is TaskPhase.Succeeded or TaskPhase.Failed or TaskPhase.Cancelled;
+}
+
+/// <summary>
+/// A chain's durable state and its decisions, free of actors: <see cref="Apply"/> folds an event in,
+/// the <c>Decide*</c> methods turn a command into the events to persist (none when it changes nothing).
+/// </summary>
+public sealed record ChainState(
+    string ChainId,
+    string AppId,
+    TaskGraph? Graph,
+    ImmutableDictionary<string, TaskRecord> Tasks,
+    ChainPhase Phase,
+    DateTimeOffset AcceptedAt)
+{
+    public static ChainState Empty(string chainId) =>
+        new(chainId, "", null, ImmutableDictionary<string, TaskRecord>.Empty, ChainPhase.Running, default);
+
+    public bool IsAccepted => Graph is not null;
+
+    public bool IsFinished => IsAccepted && Phase != ChainPhase.Running;
+
+    /// <summary>The attempt number the next run of a task carries (1-based).</summary>
+    public int CurrentAttempt(string taskId) => Tasks[taskId].Failures + 1;
+
+    /// <summary>Tasks not yet ended whose dependencies have all succeeded.</summary>
+    public IEnumerable<TaskSpec> ReadyTasks() =>
+        Graph is null || IsFinished
+            ? []
+            : Graph.Tasks.Where(t => Tasks[t.Id].Phase == TaskPhase.Waiting
+                                     && t.DependsOn.All(d => Tasks[d].Phase == TaskPhase.Succeeded));
+
+    // ---- decisions ----
+
+    public IReadOnlyList<IChainEvent> DecideAccept(SubmitChain submit, TaskGraph graph, DateTimeOffset now) =>
+        IsAccepted ? [] : [new ChainAccepted(ChainId, submit.AppId, graph.Tasks, now)];
+
+    /// <param name="maxRetries">How many times a failed task of this type is retried before it fails for good.</param>
+    public IReadOnlyList<IChainEvent> DecideOutcome(TaskFinished finished, int maxRetries, double latencyMs, DateTimeOffset now)
+    {
+        if (!IsAccepted || !Tasks.TryGetValue(finished.TaskId, out var record) || record.IsFinal)
+            return [];
+
+        var runMs = finished.Outcome.Duration.TotalMilliseconds;
+        IChainEvent outcome;
+        if (finished.Outcome.Succeeded)
+        {
+            // A success is a real result whichever attempt produced it (e.g. one re-placed after a lost lease).
+            outcome = new TaskSucceeded(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId, finished.Outcome.Output, runMs, latencyMs);
+        }
+        else
+        {
+            // A failure counts only for the current attempt; an older attempt's failure was already superseded.
+            if (finished.Attempt != record.Failures + 1)
+                return [];
+            var final = record.Failures >= maxRetries;
+            outcome = new TaskFailed(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId,
+                finished.Outcome.Error ?? "failed", final, runMs, latencyMs);
+        }
+
+        var after = Apply(outcome);
+        return after.AllTasksEnded
+            ? [outcome, new ChainFinishedEvent(ChainId, after.OutcomePhase, now)]
+            : [outcome];
+    }
+
+    private bool AllTasksEnded => Tasks.Values.All(t => t.IsFinal);
+
+    private ChainPhase OutcomePhase => Tasks.Values.All(t => t.Phase == TaskPhase.Succeeded) ? ChainPhase.Completed : ChainPhase.Failed;
+
+    // ---- events ----
+
+    public ChainState Apply(IChainEvent e) => e switch
+    {
+        ChainAccepted a => this with
+        {
+            AppId = a.AppId,
+            Graph = TaskGraph.FromValidated(a.Tasks),
+            Tasks = a.Tasks.ToImmutableDictionary(t => t.Id, _ => TaskRecord.New, StringComparer.Ordinal),
+            AcceptedAt = a.AcceptedAt,
+        },
+        TaskSucceeded s => Update(s.TaskId, r => r with
+        {
+            Phase = TaskPhase.Succeeded, WorkerId = s.WorkerId, Output = s.Output, Error = null, RunMs = s.RunMs, LatencyMs = s.LatencyMs,
+        }),
+        TaskFailed f when f.Final => CancelDependents(f.TaskId, Update(f.TaskId, r => r with
+        {
+            Phase = TaskPhase.Failed, Failures = r.Failures + 1, WorkerId = f.WorkerId, Error = f.Error, RunMs = f.RunMs, LatencyMs = f.LatencyMs,
+        })),
+        TaskFailed f => Update(f.TaskId, r => r with { Failures = r.Failures + 1, WorkerId = f.WorkerId, Error = f.Error }),
+        ChainFinishedEvent done => this with { Phase = done.Phase },
+        _ => this,
+    };
+
+    private ChainState Update(string taskId, Func<TaskRecord, TaskRecord> change) =>
+        this with { Tasks = Tasks.SetItem(taskId, change(Tasks[taskId])) };
+
+    /// <summary>A task that failed for good takes every task downstream of it with it.</summary>
+    private static ChainState CancelDependents(string failedTaskId, ChainState state)
+    {
+        var tasks = state.Tasks.ToBuilder();
+        var pending = new Stack<string>(state.Graph!.DependentsOf(failedTaskId));
+        while (pending.Count > 0)
+        {
+            var id = pending.Pop();
+            if (tasks[id].Phase != TaskPhase.Waiting) continue;
+            tasks[id] = tasks[id] with { Phase = TaskPhase.Cancelled, Error = $"cancelled: depends on failed task '{failedTaskId}'" };
+            foreach (var child in state.Graph.DependentsOf(id))
+                pending.Push(child);
+        }
+        return state with { Tasks = tasks.ToImmutable() };
+    }
+
+    // ---- snapshots ----
+
+    public ChainSnapshot ToSnapshot() =>
+        new(ChainId, AppId, Graph?.Tasks ?? ImmutableArray<TaskSpec>.Empty, Tasks, Phase, AcceptedAt);
+
+    public static ChainState FromSnapshot(ChainSnapshot s) =>
+        new(s.ChainId, s.AppId, s.Tasks.IsDefaultOrEmpty ? null : TaskGraph.FromValidated(s.Tasks),
+            s.Records.ToImmutableDictionary(StringComparer.Ordinal), s.Phase, s.AcceptedAt);
+}
+
+/// <summary>The stored form of <see cref="ChainState"/> (the graph as its task list).</summary>
+public sealed record ChainSnapshot(
+    string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks, ImmutableDictionary<string, TaskRecord> Records,
+    ChainPhase Phase, DateTimeOffset AcceptedAt) : IWithChainId;

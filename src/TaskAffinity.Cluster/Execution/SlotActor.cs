@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Execution;
+
+/// <summary>
+/// Executes the tasks of one worker slot, one at a time, on the node that hosts it. It announces itself to its
+/// worker entity at start and then on every heartbeat, so an entity that moved or restarted finds it again.
+/// </summary>
+internal sealed class SlotActor : ReceiveActor, IWithTimers
+{
+    private const string HeartbeatTimer = "heartbeat";
+
+    private readonly string _workerId;
+    private readonly string _hostId;
+    private readonly HandlerRegistry _handlers;
+    private readonly TaskAffinitySettings _settings;
+    private readonly IActorRef _workers;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Queue<RunTask> _waiting = new();
+    private TaskKey? _running;
+
+    public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers)
+    {
+        _workerId = workerId;
+        _hostId = hostId;
+        _handlers = handlers;
+        _settings = settings;
+        _workers = workers;
+
+        Receive<Heartbeat>(_ => Announce());
+        Receive<SlotAcknowledged>(_ => { });
+        Receive<RunTask>(OnRun);
+        Receive<Ran>(OnRan);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        Announce();
+        Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, _settings.SlotHeartbeat);
+    }
+
+    private void Announce() =>
+        _workers.Tell(new SlotOnline(_workerId, _hostId, _handlers.ServedTypes, _settings.HostCapacity, Self));
+
+    private void OnRun(RunTask run)
+    {
+        var key = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
+        if (_running == key || _waiting.Any(w => w.ChainId == run.ChainId && w.TaskId == run.TaskId && w.Attempt == run.Attempt))
+            return;
+        if (_running is not null)
+        {
+            // Only when the worker entity restarted and lost track of us; keep it and run it next.
+            _waiting.Enqueue(run);
+            return;
+        }
+        Start(run);
+    }
+
+    private void Start(RunTask run)
+    {
+        _running = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
+        var handler = _handlers.Find(run.Spec);
+        var context = new TaskContext(run.ChainId, run.TaskId, run.Attempt, _workerId, _hostId, run.Spec);
+        var timeout = _settings.TaskTimeout;
+        Execute(handler, context, timeout).PipeTo(Self, success: outcome => new Ran(run, outcome));
+    }
+
+    /// <summary>Runs the handler off the actor's thread; every exception becomes a failed outcome, never a crash.</summary>
+    private static async Task<TaskOutcome> Execute(ITaskHandler? handler, TaskContext context, TimeSpan timeout)
+    {
+        var requested = context.Spec.Resources;
+        var clock = Stopwatch.StartNew();
+        if (handler is null)
+            return TaskOutcome.Failure(TimeSpan.Zero, ResourceVector.Zero,
+                $"no handler named '{context.Spec.HandlerName}' on worker {context.WorkerId}");
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            // WaitAsync bounds the wait even for a handler that ignores its cancellation token.
+            var output = await Task.Run(() => handler.HandleAsync(context, cts.Token)).WaitAsync(timeout).ConfigureAwait(false);
+            return TaskOutcome.Success(clock.Elapsed, context.ResourcesUsed ?? requested, context.BytesRead, output ?? "");
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cts.IsCancellationRequested))
+        {
+            return TaskOutcome.Failure(clock.Elapsed, context.ResourcesUsed ?? requested, $"timed out after {timeout} (taskaffinity.worker.task-timeout)");
+        }
+        catch (Exception e)
+        {
+            return TaskOutcome.Failure(clock.Elapsed, context.ResourcesUsed ?? requested, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void OnRan(Ran ran)
+    {
+        _running = null;
+        if (!ran.Outcome.Succeeded)
+            _log.Info("Slot {0}: task {1}/{2} attempt {3} failed: {4}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome.Error);
+        _workers.Tell(new TaskRan(_workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome));
+        if (_waiting.Count > 0)
+            Start(_waiting.Dequeue());
+    }
+
+    private sealed record Ran(RunTask Run, TaskOutcome Outcome);
+
+    private sealed class Heartbeat
+    {
+        public static readonly Heartbeat Instance = new();
+    }
+}

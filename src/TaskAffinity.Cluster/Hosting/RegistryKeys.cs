@@ -1,0 +1,15 @@
+namespace TaskAffinity.Cluster.Hosting;
+
+/// <summary>Keys of the TaskAffinity actors in Akka.Hosting's ActorRegistry.</summary>
+public sealed class ChainRegion;
+
+public sealed class WorkerRegion;
+
+public sealed class HostRegion;
+
+/// <summary>The cluster router applications send submissions and queries to.</summary>
+public sealed class TaskRouter;
+
+public sealed class SchedulerKey;
+
+public sealed class SlotsKey;

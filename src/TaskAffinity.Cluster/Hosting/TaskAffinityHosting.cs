@@ -1,0 +1,138 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Akka.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TaskAffinity.Cluster.Chains;
+using TaskAffinity.Cluster.Execution;
+using TaskAffinity.Cluster.Hosts;
+using TaskAffinity.Cluster.Scheduling;
+using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Tasks;
+
+namespace TaskAffinity.Cluster.Hosting;
+
+/// <summary>
+/// Sets up a TaskAffinity node on the generic host: the actor system, its cluster membership, the sharded
+/// entities, the scheduler and router, and the worker slots, according to the node's roles.
+/// </summary>
+public static class TaskAffinityHosting
+{
+    /// <summary>Registers a handler; every worker-role node serves the task types of its handlers.</summary>
+    public static IServiceCollection AddTaskHandler<THandler>(this IServiceCollection services) where THandler : class, ITaskHandler =>
+        services.AddSingleton<ITaskHandler, THandler>();
+
+    public static IServiceCollection AddTaskHandler(this IServiceCollection services, ITaskHandler handler) =>
+        services.AddSingleton(handler);
+
+    /// <summary>
+    /// Adds the node. The configuration is loaded and checked here, before anything starts, so a bad value
+    /// fails with a <see cref="SettingsException"/> naming its key.
+    /// </summary>
+    public static IServiceCollection AddTaskAffinity(this IServiceCollection services, NodeOptions options,
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null)
+    {
+        var node = NodeConfig.Load(options);
+        node.PrepareDatabase();
+        services.AddSingleton(node);
+        services.AddSingleton(node.Settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HandlerRegistry>();
+        services.AddAkka(options.SystemName, (builder, sp) =>
+        {
+            builder.AddTaskAffinityNode(node, sp);
+            configure?.Invoke(builder, sp);
+        });
+        return services;
+    }
+
+    private static void AddTaskAffinityNode(this AkkaConfigurationBuilder builder, NodeConfig node, IServiceProvider sp)
+    {
+        var options = node.Options;
+        var settings = node.Settings;
+        var clock = sp.GetRequiredService<TimeProvider>();
+
+        builder
+            .AddHocon(node.Hocon, HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithRemoting(options.Hostname, options.Port, options.PublicHostname ?? options.Hostname)
+            .WithClustering(new ClusterOptions { Roles = [.. options.Roles], SeedNodes = [.. options.Seeds] })
+            .WithDistributedPubSub("");
+
+        var chainExtractor = new EntityExtractor<IWithChainId>(m => m.ChainId);
+        var workerExtractor = new EntityExtractor<IWithWorkerId>(m => m.WorkerId);
+        var hostExtractor = new EntityExtractor<IWithHostId>(m => m.HostId);
+
+        if (options.HasRole(NodeOptions.SchedulerRole))
+        {
+            // Order matters: each starter may use what the ones before it registered. Chains come last
+            // because remember-entities wakes them at once, and they immediately talk to the scheduler.
+            builder
+                .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => Props.Create(() => new WorkerEntity(
+                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator)),
+                    workerExtractor, EntityShardOptions(remember: false))
+                .WithShardRegion<HostRegion>("host", (_, _, _) => id => Props.Create(() => new HostEntity(id, clock)),
+                    hostExtractor, EntityShardOptions(remember: false))
+                .WithActors((system, registry, _) =>
+                {
+                    var policy = PlacementPolicies.Create(settings.PlacementPolicy);
+                    var scheduler = system.ActorOf(Props.Create(() => new SchedulerActor(settings, () => registry.Get<ChainRegion>(),
+                        registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock)), "scheduler");
+                    registry.Register<SchedulerKey>(scheduler);
+                })
+                .WithShardRegion<ChainRegion>("chain", (_, registry, _) => id => Props.Create(() => new ChainEntity(
+                        id, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock)),
+                    chainExtractor, EntityShardOptions(remember: true));
+        }
+        else if (options.HasRole(NodeOptions.WorkerRole))
+        {
+            builder
+                .WithShardRegionProxy<WorkerRegion>("worker", NodeOptions.SchedulerRole, workerExtractor)
+                .WithShardRegionProxy<HostRegion>("host", NodeOptions.SchedulerRole, hostExtractor);
+        }
+
+        builder.WithActors((system, registry, resolver) =>
+        {
+            registry.Register<TaskRouter>(system.ActorOf(Props.Empty.WithRouter(FromConfig.Instance), "task-router"));
+            if (options.HasRole(NodeOptions.WorkerRole))
+            {
+                var handlers = resolver.GetService<HandlerRegistry>();
+                var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+                registry.Register<SlotsKey>(system.ActorOf(Props.Create(() => new SlotsActor(options.NodeName, address, handlers, settings,
+                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>())), "slots"));
+            }
+            if (options.Seeds.IsDefaultOrEmpty)
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress); // no seeds: this node is a cluster of its own
+            }
+        });
+    }
+
+    private static ShardOptions EntityShardOptions(bool remember) => new()
+    {
+        Role = NodeOptions.SchedulerRole,
+        StateStoreMode = StateStoreMode.DData,
+        RememberEntities = remember,
+        RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+    };
+}
+
+/// <summary>Placement policies by their configured name (taskaffinity.scheduler.policy).</summary>
+public static class PlacementPolicies
+{
+    public static IPlacementPolicy Create(string name) => name switch
+    {
+        LeastLoadedPolicy.PolicyName => new LeastLoadedPolicy(),
+        _ => throw new SettingsException("taskaffinity.scheduler.policy", name, string.Join(", ", TaskAffinitySettings.Policies)),
+    };
+}

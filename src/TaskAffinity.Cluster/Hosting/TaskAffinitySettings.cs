@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using Akka.Configuration;
+using TaskAffinity.Core.Tasks;
+
+namespace TaskAffinity.Cluster.Hosting;
+
+/// <summary>
+/// Every scheduler knob, read once from the <c>taskaffinity</c> HOCON section (hocon/taskaffinity.conf holds the
+/// defaults and what each one means). <see cref="FromConfig"/> checks every value against its range and fails
+/// with an error that names the key and the accepted values.
+/// </summary>
+public sealed record TaskAffinitySettings
+{
+    public int MaxTasksPerChain { get; init; } = 10_000;
+    public int DefaultMaxRetries { get; init; } = 3;
+    public ImmutableDictionary<TaskType, int> MaxRetriesByType { get; init; } = ImmutableDictionary<TaskType, int>.Empty;
+    public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromSeconds(30);
+    public int SnapshotEvery { get; init; } = 200;
+
+    public int SlotsPerNode { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan OutcomeResendInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan SlotHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+    public int WorkerSnapshotEvery { get; init; } = 50;
+
+    public string PlacementPolicy { get; init; } = "least-loaded";
+    public TimeSpan WorkerStaleAfter { get; init; } = TimeSpan.FromSeconds(15);
+
+    public ResourceVector HostCapacity { get; init; } = new(Environment.ProcessorCount, 4096, 500, 1000, 0);
+
+    public static readonly ImmutableArray<string> Policies = ["least-loaded"];
+
+    public int MaxRetriesFor(TaskType type) => MaxRetriesByType.TryGetValue(type, out var n) ? n : DefaultMaxRetries;
+
+    /// <summary>Reads and checks the <c>taskaffinity</c> section; missing keys keep their defaults.</summary>
+    public static TaskAffinitySettings FromConfig(Config config)
+    {
+        var c = config.GetConfig("taskaffinity") ?? Config.Empty;
+        var d = new TaskAffinitySettings();
+        var reader = new SettingsReader(c, "taskaffinity");
+
+        var retries = reader.Config("chains.retry-limits");
+        var byType = ImmutableDictionary.CreateBuilder<TaskType, int>();
+        var defaultRetries = d.DefaultMaxRetries;
+        foreach (var key in retries?.AsEnumerable().Select(kv => kv.Key) ?? [])
+        {
+            var value = reader.Int($"chains.retry-limits.{key}", 0, 0, 100);
+            if (key == "default") defaultRetries = value;
+            else byType[new TaskType(key)] = value;
+        }
+
+        var policy = reader.String("scheduler.policy", d.PlacementPolicy);
+        if (!Policies.Contains(policy))
+            throw new SettingsException("taskaffinity.scheduler.policy", policy, $"one of: {string.Join(", ", Policies)}");
+
+        return new TaskAffinitySettings
+        {
+            MaxTasksPerChain = reader.Int("chains.max-tasks", d.MaxTasksPerChain, 1, 1_000_000),
+            DefaultMaxRetries = defaultRetries,
+            MaxRetriesByType = byType.ToImmutable(),
+            LeaseCheckInterval = reader.Duration("chains.lease-check-interval", d.LeaseCheckInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+            LeaseTimeout = reader.Duration("chains.lease-timeout", d.LeaseTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)),
+            PassivateFinishedAfter = reader.Duration("chains.passivate-finished-after", d.PassivateFinishedAfter, TimeSpan.Zero, TimeSpan.FromHours(24)),
+            SnapshotEvery = reader.Int("chains.snapshot-every", d.SnapshotEvery, 10, 100_000),
+            SlotsPerNode = reader.Int("worker.slots", d.SlotsPerNode, 0, 1024),
+            TaskTimeout = reader.Duration("worker.task-timeout", d.TaskTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(7)),
+            OutcomeResendInterval = reader.Duration("worker.outcome-resend-interval", d.OutcomeResendInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),
+            SlotHeartbeat = reader.Duration("worker.slot-heartbeat", d.SlotHeartbeat, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+            WorkerSnapshotEvery = reader.Int("worker.snapshot-every", d.WorkerSnapshotEvery, 1, 100_000),
+            PlacementPolicy = policy,
+            WorkerStaleAfter = reader.Duration("scheduler.worker-stale-after", d.WorkerStaleAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            HostCapacity = new ResourceVector(
+                reader.Double("host.capacity.cpu", d.HostCapacity.Cpu, 0, 100_000),
+                reader.Double("host.capacity.memory-mb", d.HostCapacity.MemoryMb, 0, 1e9),
+                reader.Double("host.capacity.io-mbps", d.HostCapacity.IoMbps, 0, 1e7),
+                reader.Double("host.capacity.network-mbps", d.HostCapacity.NetworkMbps, 0, 1e7),
+                reader.Double("host.capacity.gpu", d.HostCapacity.Gpu, 0, 1024)),
+        };
+    }
+}
+
+/// <summary>A configuration value that is not accepted. The message names the key, the value and what is accepted.</summary>
+public sealed class SettingsException(string key, string value, string accepted)
+    : Exception($"configuration value {key} = '{value}' is not valid: accepted values are {accepted}")
+{
+    public string Key { get; } = key;
+}

@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Scheduling;
+
+/// <summary>
+/// The node's scheduler, a routee of <c>task-router</c>. Admits submissions (rejecting, with every reason, what
+/// the cluster cannot run, before anything is persisted), routes chain queries, and places ready tasks with
+/// the configured policy using its own directory of workers, so no decision needs a round trip. The chain
+/// region is looked up when first needed: it starts after the scheduler, because chains talk to it at once.
+/// </summary>
+internal sealed class SchedulerActor : ReceiveActor
+{
+    private readonly TaskAffinitySettings _settings;
+    private readonly Func<IActorRef> _chains;
+    private readonly IActorRef _workers;
+    private readonly IPlacementPolicy _policy;
+    private readonly TimeProvider _clock;
+    private readonly WorkerDirectory _directory;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock)
+    {
+        _settings = settings;
+        _chains = chains;
+        _workers = workers;
+        _policy = policy;
+        _clock = clock;
+        _directory = new WorkerDirectory(settings.WorkerStaleAfter);
+        mediator.Tell(new Subscribe(StatusTopic, Self));
+
+        Receive<SubscribeAck>(_ => _log.Debug("Scheduler subscribed to {0}", StatusTopic));
+        Receive<WorkerStatus>(status => _directory.Update(status, _clock.GetUtcNow()));
+        Receive<SubmitChain>(OnSubmit);
+        Receive<GetChainStatus>(query => _chains().Forward(query));
+        Receive<WatchChain>(watch => _chains().Forward(watch));
+        Receive<PlaceTask>(OnPlace);
+    }
+
+    private void OnSubmit(SubmitChain submit)
+    {
+        if (string.IsNullOrWhiteSpace(submit.ChainId) || submit.ChainId.Length > 200)
+        {
+            Sender.Tell(new Rejected(submit.ChainId ?? "", [new ValidationProblem(null, "chainId", "must be 1 to 200 characters")]));
+            return;
+        }
+        var tasks = submit.Tasks.IsDefault ? [] : submit.Tasks;
+        var verdict = Admission.Check(tasks, _directory.Rules(_settings.MaxTasksPerChain, _clock.GetUtcNow()));
+        if (!verdict.IsValid)
+        {
+            _log.Info("Rejected chain {0}: {1}", submit.ChainId, string.Join("; ", verdict.Problems));
+            Sender.Tell(new Rejected(submit.ChainId, verdict.Problems));
+            return;
+        }
+        _chains().Forward(submit);
+    }
+
+    private void OnPlace(PlaceTask place)
+    {
+        var decision = _policy.Place(new PlacementRequest(place.ChainId, place.Spec, place.Attempt), _directory.Candidates(_clock.GetUtcNow()));
+        if (!decision.Placed)
+        {
+            Sender.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
+            return;
+        }
+        _directory.NoteAssigned(decision.WorkerId!);
+        _workers.Tell(new AssignTask(decision.WorkerId!, place.ChainId, place.TaskId, place.Attempt, place.Spec));
+        Sender.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, decision.WorkerId!, $"{decision.Policy}: {decision.Reason}"));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using TaskAffinity.Core.Tasks;
+
+namespace TaskAffinity.Cluster.Workers;
+
+/// <summary>Messages to and from a worker entity and the slot that executes its tasks.</summary>
+public static class WorkerProtocol
+{
+    /// <summary>A slot announces itself (and keeps doing so, as a heartbeat) to its worker entity.</summary>
+    public sealed record SlotOnline(string WorkerId, string HostId, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity, IActorRef Slot) : IWithWorkerId;
+
+    public sealed record SlotAcknowledged(string WorkerId) : IWithWorkerId;
+
+    /// <summary>The scheduler places a task on this worker.</summary>
+    public sealed record AssignTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec) : IWithWorkerId;
+
+    /// <summary>A chain checks its lease: does this worker still hold the task?</summary>
+    public sealed record QueryTask(string WorkerId, string ChainId, string TaskId, int Attempt) : IWithWorkerId;
+
+    /// <summary>The chain has persisted the outcome; the worker can stop resending it.</summary>
+    public sealed record OutcomeRecorded(string WorkerId, string ChainId, string TaskId, int Attempt) : IWithWorkerId;
+
+    /// <summary>The worker entity hands a task to its slot to execute.</summary>
+    public sealed record RunTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec) : IWithWorkerId;
+
+    /// <summary>The slot reports the outcome of running a task.</summary>
+    public sealed record TaskRan(string WorkerId, string ChainId, string TaskId, int Attempt, TaskOutcome Outcome) : IWithWorkerId;
+
+    public sealed record GetWorkerStatus(string WorkerId) : IWithWorkerId;
+
+    /// <summary>Published on the workers topic whenever the worker's load changes, and periodically.</summary>
+    public sealed record WorkerStatus(
+        string WorkerId, string HostId, bool Online, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity,
+        int Queued, int Running, WorkerToken Token, long Completed, long Failed) : IWithWorkerId;
+
+    /// <summary>The Distributed Pub-Sub topic worker statuses are published on.</summary>
+    public const string StatusTopic = "taskaffinity.workers";
+}
+
+/// <summary>Identifies one run of a task: chain, task and attempt. Deliveries are deduplicated by it.</summary>
+public readonly record struct TaskKey(string ChainId, string TaskId, int Attempt)
+{
+    public override string ToString() => $"{ChainId}/{TaskId}#{Attempt}";
+}
