@@ -38,7 +38,8 @@ public static class TaskAffinityHosting
         Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null)
     {
         var node = NodeConfig.Load(options);
-        node.PrepareDatabase();
+        if (options.HasRole(NodeOptions.SchedulerRole))
+            node.PrepareDatabase(); // only nodes that host entities write to the journal
         services.AddSingleton(node);
         services.AddSingleton(node.Settings);
         services.TryAddSingleton(TimeProvider.System);

@@ -42,6 +42,13 @@ internal sealed class SchedulerActor : ReceiveActor
         Receive<GetChainStatus>(query => _chains().Forward(query));
         Receive<WatchChain>(watch => _chains().Forward(watch));
         Receive<PlaceTask>(OnPlace);
+        Receive<GetSchedulerStatus>(_ =>
+        {
+            var rules = _directory.Rules(_settings.MaxTasksPerChain, _clock.GetUtcNow());
+            var online = _directory.Candidates(_clock.GetUtcNow()).Count(c => c.Online);
+            Sender.Tell(new SchedulerStatus(_policy.Name, _directory.Count, online,
+                [.. rules.ServedTypes.OrderBy(t => t.Name, StringComparer.Ordinal)]));
+        });
     }
 
     private void OnSubmit(SubmitChain submit)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Cluster.Scheduling;
@@ -7,4 +8,12 @@ public static class SchedulerProtocol
 {
     /// <summary>A chain asks for a ready task to be placed; answered with TaskPlaced or PlacementFailed.</summary>
     public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec) : IWithChainId;
+
+    /// <summary>Asks a scheduler what it knows of the workers (readiness checks, operators).</summary>
+    public sealed record GetSchedulerStatus : ITaskAffinityMessage
+    {
+        public static readonly GetSchedulerStatus Instance = new();
+    }
+
+    public sealed record SchedulerStatus(string Policy, int WorkersKnown, int WorkersOnline, ImmutableArray<TaskType> ServedTypes) : ITaskAffinityMessage;
 }

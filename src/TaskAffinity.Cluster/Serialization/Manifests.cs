@@ -40,6 +40,8 @@ internal static class Manifests
         (typeof(ChainSnapshot), "chain.snapshot"),
         // scheduler
         (typeof(PlaceTask), "scheduler.place-task"),
+        (typeof(GetSchedulerStatus), "scheduler.get-status"),
+        (typeof(SchedulerStatus), "scheduler.status"),
         // worker protocol, event and snapshot
         (typeof(SlotOnline), "worker.slot-online"),
         (typeof(SlotAcknowledged), "worker.slot-acknowledged"),

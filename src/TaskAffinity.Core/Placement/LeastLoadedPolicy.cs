@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TaskAffinity.Core.Tasks;
+using TaskAffinity.Core;
 
 namespace TaskAffinity.Core.Placement;
 
@@ -43,29 +44,5 @@ public sealed class LeastLoadedPolicy : IPlacementPolicy
         var serving = online.Where(c => c.ServedTypes.Contains(task.Type)).ToList();
         if (serving.Count == 0) return $"no online worker serves task type '{task.Type.Name}'";
         return $"no online worker serving '{task.Type.Name}' has a host large enough for {task.Resources}";
-    }
-}
-
-/// <summary>
-/// FNV-1a over strings with murmur3's final mix: stable across processes (unlike string.GetHashCode), and
-/// the mix spreads ids that differ in one character over all buckets, not just the low bits.
-/// </summary>
-internal static class StableHash
-{
-    public static uint Of(params string[] parts)
-    {
-        var hash = 2166136261u;
-        foreach (var part in parts)
-        {
-            foreach (var c in part)
-                hash = (hash ^ c) * 16777619u;
-            hash = (hash ^ 0x1F) * 16777619u;
-        }
-        hash ^= hash >> 16;
-        hash *= 0x85ebca6b;
-        hash ^= hash >> 13;
-        hash *= 0xc2b2ae35;
-        hash ^= hash >> 16;
-        return hash;
     }
 }

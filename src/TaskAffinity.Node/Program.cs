@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog.Events;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Node;
+using TaskAffinity.Node.Demo;
+
+// A TaskAffinity node. Without a command it runs as a server until Ctrl+C or SIGTERM (leaving the cluster
+// gracefully); `demo` runs a single node with a built-in workload and prints a summary.
+var flags = new NodeCommandLine();
+var root = new RootCommand("TaskAffinity: a learning task scheduler on Akka.NET. Runs one cluster node.");
+foreach (var option in flags.All)
+    root.Options.Add(option);
+
+var demo = new DemoCommand(flags);
+root.Subcommands.Add(demo.Command);
+
+root.SetAction(async (parsed, cancellationToken) =>
+{
+    NodeOptions options;
+    try
+    {
+        options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 4053, defaultDataDir: "data");
+        var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.ClearProviders())
+            .ConfigureServices(services =>
+            {
+                services.AddNodeLogging(options.DataDirectory, LogEventLevel.Information);
+                services.AddSnapshotService(new BlockStoreSettings());
+                services.AddTaskAffinity(options);
+            })
+            .Build();
+        await host.RunAsync(cancellationToken);
+        return 0;
+    }
+    catch (SettingsException e)
+    {
+        await Console.Error.WriteLineAsync($"taskaffinity: {e.Message}");
+        return 2;
+    }
+});
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using TaskAffinity.Cluster.Chains;
+using TaskAffinity.Cluster.Hosts;
+using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Hosts.HostProtocol;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Tests.Serialization;
+
+/// <summary>
+/// One fully populated instance of every message, event and snapshot type: every field set to a non-default
+/// value and every collection non-empty, so a field the serializer drops shows up as a difference.
+/// A new message type needs a sample here (SerializationSpec fails until it has one).
+/// </summary>
+internal static class SampleMessages
+{
+    public static readonly DateTimeOffset At = new(2024, 5, 17, 13, 45, 12, 345, TimeSpan.FromHours(2));
+
+    public static readonly TaskType Copy = "SnapshotCopy";
+    public static readonly TaskType Create = "SnapshotCreate";
+
+    public static readonly ResourceVector Capacity = new(16, 32768, 750, 2500, 2);
+
+    public static readonly ImmutableHashSet<TaskType> Served = [Copy, Create];
+
+    public static readonly WorkerToken Token = new(Copy, 0.75);
+
+    /// <summary>A task with every field set, depending on two others.</summary>
+    public static readonly TaskSpec Spec = new()
+    {
+        Id = "copy-1",
+        Type = Copy,
+        Handler = "Snapshots.Copy",
+        InputSchema = "schema:in/v1",
+        OutputSchema = "schema:out/v2",
+        Inputs = [new DataRef("block/17", 4096), new DataRef("object/a", 123_456_789)],
+        Resources = new ResourceVector(1.5, 512, 40, 80, 1),
+        EstimatedDuration = TimeSpan.FromMilliseconds(1234.5),
+        Payload = """{"from":"a","to":"b"}""",
+        DependsOn = ["create-1", "create-2"],
+    };
+
+    public static readonly TaskSpec Root1 = new() { Id = "create-1", Type = Create, Payload = "p1", DependsOn = [] };
+    public static readonly TaskSpec Root2 = new() { Id = "create-2", Type = Create, Payload = "p2", DependsOn = [] };
+
+    public static readonly ImmutableArray<TaskSpec> Tasks = [Root1, Root2, Spec];
+
+    public static readonly TaskOutcome Success = new(TimeSpan.FromMilliseconds(987.25), new ResourceVector(0.5, 100, 10, 20, 0.25), 4096, "out-1", null);
+    public static readonly TaskOutcome Failure = new(TimeSpan.FromSeconds(3), new ResourceVector(1, 2, 3, 4, 5), 77, "partial", "disk full");
+
+    public static readonly ImmutableArray<TaskView> Views =
+    [
+        new("create-1", Create, TaskPhase.Succeeded, 1, "host-a/0", "out-1", null, 12.5, 30.25),
+        new("copy-1", Copy, TaskPhase.Failed, 4, "host-b/3", "", "disk full", 99.5, 150.75),
+    ];
+
+    public static readonly ImmutableDictionary<string, TaskRecord> Records = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+    [
+        KeyValuePair.Create("create-1", new TaskRecord(TaskPhase.Succeeded, 2, "host-a/0", "out-1", "earlier error", 12.5, 30.25)),
+        KeyValuePair.Create("create-2", new TaskRecord(TaskPhase.Failed, 3, "host-a/1", "out-2", "disk full", 1.5, 3.25)),
+        KeyValuePair.Create("copy-1", new TaskRecord(TaskPhase.Cancelled, 1, "host-b/3", "out-3", "cancelled", 7.5, 8.25)),
+    ]);
+
+    /// <summary>Every sample; <paramref name="slot"/> is the actor reference <see cref="SlotOnline"/> carries.</summary>
+    public static IReadOnlyList<object> All(IActorRef slot) =>
+    [
+        // chain protocol
+        new SubmitChain("chain-1", "app-1", Tasks),
+        new ChainAcknowledged("chain-1", true),
+        new Rejected("chain-1", [new ValidationProblem("copy-1", "dependsOn", "cycle"), new ValidationProblem(null, "tasks", "empty")]),
+        new GetChainStatus("chain-1"),
+        new WatchChain("chain-1"),
+        new NotFound("chain-1", "no such chain"),
+        new ChainStatus("chain-1", "app-1", ChainPhase.Failed, Views),
+        new ChainFinished("chain-1", ChainPhase.Completed, Views),
+        new TaskFinished("chain-1", "copy-1", 3, "host-b/3", Failure),
+        new TaskLease("chain-1", "copy-1", 2, "host-b/3", true),
+        new TaskReturned("chain-1", "copy-1", 2, "host-b/3", "draining"),
+        new TaskPlaced("chain-1", "copy-1", 2, "host-b/3", "least-loaded: idle"),
+        new PlacementFailed("chain-1", "copy-1", 2, "no worker online"),
+        // chain events and snapshot
+        new ChainAccepted("chain-1", "app-1", Tasks, At),
+        new TaskSucceeded("chain-1", "create-1", 2, "host-a/0", "out-1", 12.5, 30.25),
+        new TaskFailed("chain-1", "copy-1", 4, "host-b/3", "disk full", true, 99.5, 150.75),
+        new ChainFinishedEvent("chain-1", ChainPhase.Failed, At),
+        new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
+        // scheduler
+        new PlaceTask("chain-1", "copy-1", 2, Spec),
+        // worker protocol, event and snapshot
+        new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
+        new SlotAcknowledged("host-b/3"),
+        new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec),
+        new QueryTask("host-b/3", "chain-1", "copy-1", 2),
+        new OutcomeRecorded("host-b/3", "chain-1", "copy-1", 2),
+        new RunTask("host-b/3", "chain-1", "copy-1", 2, Spec),
+        new TaskRan("host-b/3", "chain-1", "create-1", 1, Success),
+        new GetWorkerStatus("host-b/3"),
+        new WorkerStatus("host-b/3", "host-b", true, Served, Capacity, 5, 1, Token, 42, 7),
+        new WorkerRegistered("host-b/3", "host-b", Served, Capacity),
+        new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token),
+        // host protocol, event and snapshot
+        new RegisterHost("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served),
+        new HostRegistrationAcknowledged("host-b"),
+        new GetHostStatus("host-b"),
+        new HostStatus("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served, HostLifecycle.Draining, At),
+        new HostNotFound("host-b", "never registered"),
+        new HostRegistered("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served, At),
+        new HostState("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served, HostLifecycle.Warming, At),
+    ];
+}
