@@ -1,0 +1,106 @@
+using Shouldly;
+using TaskAffinity.Cluster.Chains;
+using Xunit;
+using static TaskAffinity.Cluster.Tests.Integration.Graphs;
+
+namespace TaskAffinity.Cluster.Tests.Integration;
+
+/// <summary>Tasks executed end to end on a real node: dependencies, results, retries, duplicates, status.</summary>
+public sealed class ExecutionSpec(SharedNode shared) : IClassFixture<SharedNode>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private TestNode Node => shared.Node;
+
+    [Fact]
+    public async Task Diamond_runs_in_dependency_order_and_completes_with_every_output()
+    {
+        // a → (b, c) → d
+        var finished = await Node.Client.RunAsync("diamond", "tests",
+            [Task("a"), Task("b", "Work", "a"), Task("c", "Work", "a"), Task("d", "Work", "b", "c")], Patience);
+
+        finished.Phase.ShouldBe(ChainPhase.Completed);
+        finished.Tasks.Select(t => t.Output).ShouldBe(["Work:a", "Work:b", "Work:c", "Work:d"]);
+        finished.Tasks.ShouldAllBe(t => t.Phase == TaskPhase.Succeeded && t.Attempts == 1 && t.WorkerId!.StartsWith("node1/"));
+        var order = shared.Work.Order.Where(id => id is "a" or "b" or "c" or "d").ToList();
+        order.First().ShouldBe("a");
+        order.Last().ShouldBe("d");
+    }
+
+    [Fact]
+    public async Task Repeated_submission_is_acknowledged_again_and_runs_only_once()
+    {
+        var first = await Node.Client.SubmitAsync("twice", "tests", Linear(3));
+        var second = await Node.Client.SubmitAsync("twice", "tests", Linear(3));
+        await Node.Client.AwaitAsync("twice", Patience);
+        var third = await Node.Client.SubmitAsync("twice", "tests", Linear(3));
+
+        (first.Accepted, first.Duplicate).ShouldBe((true, false));
+        (second.Accepted, second.Duplicate).ShouldBe((true, true));
+        (third.Accepted, third.Duplicate).ShouldBe((true, true));
+        await System.Threading.Tasks.Task.Delay(500); // room for a wrongful second run to show up
+        new[] { "t1", "t2", "t3" }.Select(t => shared.Work.RunsOf("twice", t)).ShouldBe([1, 1, 1]);
+        (await Node.EventsAsync("chain-twice")).OfType<ChainAccepted>().Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Failed_task_is_retried_until_it_succeeds()
+    {
+        var finished = await Node.Client.RunAsync("flaky", "tests", [Task("f", "Flaky"), Task("after", "Work", "f")], Patience);
+
+        finished.Phase.ShouldBe(ChainPhase.Completed);
+        var flaky = finished.Tasks.Single(t => t.TaskId == "f");
+        flaky.Attempts.ShouldBe(3);
+        shared.Flaky.RunsOf("flaky", "f").ShouldBe(3);
+        var events = await Node.EventsAsync("chain-flaky");
+        events.OfType<TaskFailed>().Select(e => (e.Attempt, e.Final)).ShouldBe([(1, false), (2, false)]);
+    }
+
+    [Fact]
+    public async Task Task_failing_past_its_retry_limit_fails_the_chain_and_cancels_its_dependents_only()
+    {
+        // AlwaysFails has a retry limit of 1 (two attempts); "side" does not depend on it and still runs.
+        var finished = await Node.Client.RunAsync("doomed", "tests",
+            [Task("bad", "AlwaysFails"), Task("child", "Work", "bad"), Task("grandchild", "Work", "child"), Task("side")], Patience);
+
+        finished.Phase.ShouldBe(ChainPhase.Failed);
+        var byId = finished.Tasks.ToDictionary(t => t.TaskId);
+        byId["bad"].Phase.ShouldBe(TaskPhase.Failed);
+        byId["bad"].Error!.ShouldContain("always fails");
+        byId["bad"].Attempts.ShouldBe(2);
+        byId["child"].Phase.ShouldBe(TaskPhase.Cancelled);
+        byId["grandchild"].Phase.ShouldBe(TaskPhase.Cancelled);
+        byId["side"].Phase.ShouldBe(TaskPhase.Succeeded);
+        shared.AlwaysFails.RunsOf("doomed", "bad").ShouldBe(2);
+        shared.Work.RunsOf("doomed", "child").ShouldBe(0);
+        (await Node.EventsAsync("chain-doomed")).OfType<ChainFinishedEvent>().ShouldHaveSingleItem().Phase.ShouldBe(ChainPhase.Failed);
+    }
+
+    [Fact]
+    public async Task Status_shows_where_each_task_is()
+    {
+        await Node.Client.SubmitAsync("status", "tests", [Task("slow", "Slow"), Task("next", "Work", "slow")]);
+        await System.Threading.Tasks.Task.Delay(100);
+
+        var running = await Node.Client.GetStatusAsync("status");
+        running.ShouldNotBeNull();
+        running.Phase.ShouldBe(ChainPhase.Running);
+        running.AppId.ShouldBe("tests");
+        running.Tasks.Single(t => t.TaskId == "next").Phase.ShouldBe(TaskPhase.Waiting);
+        running.Tasks.Single(t => t.TaskId == "slow").Phase.ShouldBeOneOf(TaskPhase.Ready, TaskPhase.Running);
+
+        await Node.Client.AwaitAsync("status", Patience);
+        var done = await Node.Client.GetStatusAsync("status");
+        done!.Phase.ShouldBe(ChainPhase.Completed);
+        done.Tasks.ShouldAllBe(t => t.Phase == TaskPhase.Succeeded);
+    }
+
+    [Fact]
+    public async Task Many_chains_at_once_all_complete_and_spread_over_the_slots()
+    {
+        var ids = Enumerable.Range(0, 40).Select(i => $"burst-{i}").ToList();
+        var results = await System.Threading.Tasks.Task.WhenAll(ids.Select(id => Node.Client.RunAsync(id, "tests", Linear(3, "Slow"), TimeSpan.FromSeconds(60))));
+
+        results.ShouldAllBe(r => r.Phase == ChainPhase.Completed);
+        results.SelectMany(r => r.Tasks).Select(t => t.WorkerId).Distinct().Count().ShouldBe(4);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TaskAffinity.Client;
+using TaskAffinity.Cluster.Hosting;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+
+namespace TaskAffinity.Cluster.Tests.Integration;
+
+/// <summary>
+/// A real single node (cluster, sharding, SQLite journal, slots) on a random port, booted through the same
+/// hosting code as the executable. Timings are shortened so lease and retry paths run in test time.
+/// </summary>
+internal sealed class TestNode : IAsyncDisposable
+{
+    public const string FastTimings = """
+        taskaffinity.chains.lease-check-interval = 300ms
+        taskaffinity.chains.lease-timeout = 3s
+        taskaffinity.chains.passivate-finished-after = 5s
+        taskaffinity.worker.slots = 4
+        taskaffinity.worker.slot-heartbeat = 1s
+        taskaffinity.worker.outcome-resend-interval = 500ms
+        """;
+
+    private readonly IHost _host;
+
+    private TestNode(IHost host, NodeOptions options)
+    {
+        _host = host;
+        Options = options;
+        System = host.Services.GetRequiredService<ActorSystem>();
+        Client = new TaskAffinityClient(System, ActorRegistry.For(System).Get<TaskRouter>(), new ClientSettings { AskTimeout = TimeSpan.FromSeconds(15) });
+    }
+
+    public NodeOptions Options { get; }
+    public ActorSystem System { get; }
+    public TaskAffinityClient Client { get; }
+
+    public string Address => Akka.Cluster.Cluster.Get(System).SelfAddress.ToString();
+
+    public static async Task<TestNode> StartAsync(string dataDirectory, Action<IServiceCollection> handlers, string extraHocon = "",
+        string name = "node1", ImmutableArray<string> roles = default)
+    {
+        var options = new NodeOptions
+        {
+            NodeName = name,
+            Port = 0,
+            DataDirectory = dataDirectory,
+            Roles = roles.IsDefault ? new NodeOptions().Roles : roles,
+            ExtraHocon = extraHocon + "\n" + FastTimings,
+        };
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(services =>
+            {
+                handlers(services);
+                services.AddTaskAffinity(options);
+            })
+            .Build();
+        await host.StartAsync();
+        var node = new TestNode(host, options);
+        await node.WaitForWorkersAsync();
+        return node;
+    }
+
+    /// <summary>Waits until the scheduler sees every slot of this node online.</summary>
+    public async Task WaitForWorkersAsync()
+    {
+        var scheduler = await ActorRegistry.For(System).GetAsync<SchedulerKey>();
+        var slots = System.Settings.Config.GetInt("taskaffinity.worker.slots");
+        for (var i = 0; i < 300; i++)
+        {
+            var status = await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(5));
+            if (status.WorkersOnline >= slots) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the node's workers did not come online within 30 s");
+    }
+
+    /// <summary>Every event persisted for <paramref name="persistenceId"/>, read back through Akka.Persistence.Query.</summary>
+    public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId)
+    {
+        var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        return await journal.CurrentEventsByPersistenceId(persistenceId, 0L, long.MaxValue)
+            .Select(e => e.Event)
+            .RunWith(Sink.Seq<object>(), System.Materializer());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
