@@ -8,7 +8,21 @@ internal sealed class SettingsReader(Config config, string prefix)
 {
     private string Full(string key) => $"{prefix}.{key}";
 
-    public Config? Config(string key) => config.HasPath(key) ? config.GetConfig(key) : null;
+    /// <summary>The entries of a section, keyed by their own (possibly dotted, quoted) names, with raw values.</summary>
+    public IReadOnlyList<(string Key, string Raw)> Section(string key)
+    {
+        if (!config.HasPath(key)) return [];
+        var value = config.GetValue(key);
+        if (!value.IsObject())
+            throw new SettingsException(Full(key), value.ToString(), "a section of name = value entries, e.g. { default = 3, SnapshotCopy = 5 }");
+        return value.GetObject().Items.Select(kv => (kv.Key, kv.Value.ToString())).ToList();
+    }
+
+    /// <summary>Checks a raw value that was read as part of a section.</summary>
+    public int IntValue(string key, string raw, int min, int max) =>
+        int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new SettingsException(Full(key), raw, $"integers from {min} to {max}");
 
     public string String(string key, string fallback) => config.HasPath(key) ? config.GetString(key, fallback) ?? fallback : fallback;
 

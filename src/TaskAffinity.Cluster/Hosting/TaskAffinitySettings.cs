@@ -41,12 +41,12 @@ public sealed record TaskAffinitySettings
         var d = new TaskAffinitySettings();
         var reader = new SettingsReader(c, "taskaffinity");
 
-        var retries = reader.Config("chains.retry-limits");
         var byType = ImmutableDictionary.CreateBuilder<TaskType, int>();
         var defaultRetries = d.DefaultMaxRetries;
-        foreach (var key in retries?.AsEnumerable().Select(kv => kv.Key) ?? [])
+        // Entries are read from the section itself, not by path, so a type name with a dot stays one key.
+        foreach (var (key, raw) in reader.Section("chains.retry-limits"))
         {
-            var value = reader.Int($"chains.retry-limits.{key}", 0, 0, 100);
+            var value = reader.IntValue($"chains.retry-limits.{key}", raw, 0, 100);
             if (key == "default") defaultRetries = value;
             else byType[new TaskType(key)] = value;
         }

@@ -90,6 +90,8 @@ internal static class SampleMessages
         new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
         // scheduler
         new PlaceTask("chain-1", "copy-1", 2, Spec),
+        GetSchedulerStatus.Instance,
+        new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]),
         // worker protocol, event and snapshot
         new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
         new SlotAcknowledged("host-b/3"),

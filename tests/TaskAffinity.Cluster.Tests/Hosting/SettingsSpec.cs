@@ -1,0 +1,217 @@
+using System.Collections.Immutable;
+using Akka.Configuration;
+using Shouldly;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Core.Tasks;
+using Xunit;
+
+namespace TaskAffinity.Cluster.Tests.Hosting;
+
+/// <summary>The shipped HOCON defaults, and every bad value stopping the node with the key and what is accepted.</summary>
+public sealed class SettingsSpec : IDisposable
+{
+    private static readonly string HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon");
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "taskaffinity-settings-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private static Config Shipped() =>
+        ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(HoconDirectory, "taskaffinity.conf")));
+
+    private static TaskAffinitySettings Read(string hocon) =>
+        TaskAffinitySettings.FromConfig(ConfigurationFactory.ParseString(hocon).WithFallback(Shipped()));
+
+    private NodeOptions Options() => new() { HoconDirectory = HoconDirectory, DataDirectory = _dataDirectory, NodeName = "node-1" };
+
+    [Fact]
+    public void The_shipped_file_gives_the_defaults()
+    {
+        var settings = TaskAffinitySettings.FromConfig(Shipped());
+
+        settings.MaxTasksPerChain.ShouldBe(10_000);
+        settings.DefaultMaxRetries.ShouldBe(3);
+        settings.MaxRetriesByType.ShouldBeEmpty();
+        settings.MaxRetriesFor("SnapshotCopy").ShouldBe(3);
+        settings.LeaseCheckInterval.ShouldBe(TimeSpan.FromSeconds(3));
+        settings.LeaseTimeout.ShouldBe(TimeSpan.FromSeconds(10));
+        settings.PassivateFinishedAfter.ShouldBe(TimeSpan.FromSeconds(30));
+        settings.SnapshotEvery.ShouldBe(200);
+        settings.SlotsPerNode.ShouldBe(Math.Max(2, Environment.ProcessorCount * 2));
+        settings.TaskTimeout.ShouldBe(TimeSpan.FromMinutes(5));
+        settings.OutcomeResendInterval.ShouldBe(TimeSpan.FromSeconds(2));
+        settings.SlotHeartbeat.ShouldBe(TimeSpan.FromSeconds(5));
+        settings.WorkerSnapshotEvery.ShouldBe(50);
+        settings.PlacementPolicy.ShouldBe("least-loaded");
+        settings.WorkerStaleAfter.ShouldBe(TimeSpan.FromSeconds(15));
+        settings.HostCapacity.ShouldBe(new ResourceVector(Environment.ProcessorCount, 4096, 500, 1000, 0));
+    }
+
+    [Fact]
+    public void The_shipped_file_reads_the_same_as_the_built_in_defaults()
+    {
+        TaskAffinitySettings.FromConfig(Shipped()).ShouldBe(new TaskAffinitySettings());
+        TaskAffinitySettings.FromConfig(Config.Empty).ShouldBe(new TaskAffinitySettings());
+    }
+
+    [Fact]
+    public void Retry_limits_are_read_per_task_type_with_a_default()
+    {
+        var settings = Read("taskaffinity.chains.retry-limits { default = 2, SnapshotCopy = 5 }");
+
+        settings.DefaultMaxRetries.ShouldBe(2);
+        settings.MaxRetriesFor("SnapshotCopy").ShouldBe(5);
+        settings.MaxRetriesFor("SnapshotCreate").ShouldBe(2);
+        settings.MaxRetriesByType.Keys.ShouldBe([new TaskType("SnapshotCopy")]);
+    }
+
+    [Fact]
+    public void A_retry_limit_for_a_task_type_with_a_dot_in_its_name_is_read()
+    {
+        var settings = Read("""taskaffinity.chains.retry-limits { "Snapshots.Copy" = 5 }""");
+
+        settings.MaxRetriesFor("Snapshots.Copy").ShouldBe(5);
+    }
+
+    [Fact]
+    public void Retry_limits_that_are_not_a_section_are_rejected_naming_the_key()
+    {
+        var error = Should.Throw<SettingsException>(() => Read("taskaffinity.chains.retry-limits = 5"));
+
+        error.Key.ShouldBe("taskaffinity.chains.retry-limits");
+    }
+
+    [Fact]
+    public void Values_in_range_are_read()
+    {
+        var settings = Read("""
+            taskaffinity.chains.max-tasks = 1
+            taskaffinity.worker.slots = 0
+            taskaffinity.chains.lease-check-interval = 250ms
+            taskaffinity.scheduler.worker-stale-after = 1h
+            taskaffinity.host.capacity { cpu = 2.5, gpu = 1 }
+            """);
+
+        settings.MaxTasksPerChain.ShouldBe(1);
+        settings.SlotsPerNode.ShouldBe(0);
+        settings.LeaseCheckInterval.ShouldBe(TimeSpan.FromMilliseconds(250));
+        settings.WorkerStaleAfter.ShouldBe(TimeSpan.FromHours(1));
+        settings.HostCapacity.Cpu.ShouldBe(2.5);
+        settings.HostCapacity.Gpu.ShouldBe(1);
+        settings.HostCapacity.MemoryMb.ShouldBe(4096);
+    }
+
+    [Theory]
+    [InlineData("chains.max-tasks = 0", "taskaffinity.chains.max-tasks", "integers from 1 to 1000000")]
+    [InlineData("chains.max-tasks = abc", "taskaffinity.chains.max-tasks", "integers from 1 to 1000000")]
+    [InlineData("chains.max-tasks = 1.5", "taskaffinity.chains.max-tasks", "integers from 1 to 1000000")]
+    [InlineData("worker.slots = -1", "taskaffinity.worker.slots", "integers from 0 to 1024")]
+    [InlineData("chains.lease-check-interval = banana", "taskaffinity.chains.lease-check-interval", "durations from")]
+    [InlineData("chains.lease-check-interval = 10ms", "taskaffinity.chains.lease-check-interval", "durations from")]
+    [InlineData("scheduler.policy = magic", "taskaffinity.scheduler.policy", "least-loaded")]
+    [InlineData("chains.retry-limits.default = 101", "taskaffinity.chains.retry-limits.default", "integers from 0 to 100")]
+    [InlineData("chains.retry-limits.SnapshotCopy = -1", "taskaffinity.chains.retry-limits.SnapshotCopy", "integers from 0 to 100")]
+    [InlineData("host.capacity.cpu = lots", "taskaffinity.host.capacity.cpu", "numbers from 0 to")]
+    public void A_bad_value_is_rejected_naming_the_full_key_and_the_accepted_values(string setting, string key, string accepted)
+    {
+        var error = Should.Throw<SettingsException>(() => Read("taskaffinity." + setting));
+
+        error.Key.ShouldBe(key);
+        error.Message.ShouldContain(key);
+        error.Message.ShouldContain(accepted);
+        error.Message.ShouldContain($"'{setting.Split(" = ")[1]}'");
+    }
+
+    [Fact]
+    public void A_node_loads_with_the_default_options()
+    {
+        var node = NodeConfig.Load(Options());
+
+        node.Settings.ShouldNotBeNull();
+        node.Settings.ShouldBe(new TaskAffinitySettings());
+        var expected = $"Data Source={Path.GetFullPath(Path.Combine(_dataDirectory, "taskaffinity.db"))}";
+        node.Hocon.GetString("akka.persistence.journal.sql.connection-string").ShouldBe(expected);
+        node.Hocon.GetString("akka.persistence.snapshot-store.sql.connection-string").ShouldBe(expected);
+        node.Hocon.GetString("akka.persistence.query.journal.sql.connection-string").ShouldBe(expected);
+        node.Hocon.GetString("akka.persistence.journal.sql.provider-name").ShouldBe("SQLite.MS");
+        node.Hocon.GetString("akka.actor.provider").ShouldBe("cluster");
+        node.Hocon.GetString("akka.actor.serializers.taskaffinity").ShouldStartWith("TaskAffinity.Cluster.Serialization.TaskAffinitySerializer");
+        Directory.Exists(_dataDirectory).ShouldBeFalse("loading the configuration must not touch the disk");
+    }
+
+    [Fact]
+    public void Extra_hocon_overrides_the_files()
+    {
+        var node = NodeConfig.Load(Options() with { ExtraHocon = "taskaffinity.chains.max-tasks = 42" });
+        node.Settings.MaxTasksPerChain.ShouldBe(42);
+    }
+
+    [Fact]
+    public void A_postgresql_node_uses_its_connection_string()
+    {
+        var node = NodeConfig.Load(Options() with { Database = DatabaseKind.PostgreSql, ConnectionString = "Host=db;Database=\"ta\"" });
+
+        node.Hocon.GetString("akka.persistence.journal.sql.connection-string").ShouldBe("Host=db;Database=\"ta\"");
+        node.Hocon.GetString("akka.persistence.journal.sql.provider-name").ShouldBe("PostgreSQL.15");
+    }
+
+    [Fact]
+    public void An_unknown_role_is_rejected_listing_the_known_roles()
+    {
+        var error = Should.Throw<SettingsException>(() => NodeConfig.Load(Options() with { Roles = ["worker", "painter"] }));
+
+        error.Message.ShouldContain("roles");
+        error.Message.ShouldContain("'painter'");
+        error.Message.ShouldContain("scheduler, worker, client");
+    }
+
+    [Theory]
+    [InlineData(70000)]
+    [InlineData(-1)]
+    public void A_port_out_of_range_is_rejected(int port)
+    {
+        var error = Should.Throw<SettingsException>(() => NodeConfig.Load(Options() with { Port = port }));
+
+        error.Message.ShouldContain("port");
+        error.Message.ShouldContain("0 to 65535");
+    }
+
+    [Theory]
+    [InlineData("taskaffinity@10.0.0.1:4053")]
+    [InlineData("akka.tcp://taskaffinity@10.0.0.1")]
+    [InlineData("http://10.0.0.1:4053")]
+    public void A_malformed_seed_is_rejected(string seed)
+    {
+        var error = Should.Throw<SettingsException>(() =>
+            NodeConfig.Load(Options() with { Seeds = ["akka.tcp://taskaffinity@10.0.0.2:4053", seed] }));
+
+        error.Message.ShouldContain("seeds");
+        error.Message.ShouldContain($"'{seed}'");
+    }
+
+    [Fact]
+    public void A_postgresql_node_without_a_connection_string_is_rejected()
+    {
+        var error = Should.Throw<SettingsException>(() => NodeConfig.Load(Options() with { Database = DatabaseKind.PostgreSql }));
+
+        error.Message.ShouldContain("connection-string");
+        error.Message.ShouldContain("PostgreSQL");
+    }
+
+    [Fact]
+    public void A_bad_setting_in_extra_hocon_stops_the_load()
+    {
+        var error = Should.Throw<SettingsException>(() => NodeConfig.Load(Options() with { ExtraHocon = "taskaffinity.worker.slots = -1" }));
+        error.Key.ShouldBe("taskaffinity.worker.slots");
+    }
+
+    [Fact]
+    public void A_missing_hocon_folder_is_rejected()
+    {
+        var error = Should.Throw<SettingsException>(() => NodeConfig.Load(Options() with { HoconDirectory = _dataDirectory }));
+        error.Message.ShouldContain("taskaffinity.conf");
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using Shouldly;
+using TaskAffinity.Cluster.Scheduling;
+using TaskAffinity.Core.Tasks;
+using Xunit;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Tests.Scheduling;
+
+/// <summary>The scheduler's picture of the workers, built from their statuses.</summary>
+public sealed class WorkerDirectorySpec
+{
+    private static readonly DateTimeOffset Now = new(2024, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(15);
+
+    private static WorkerStatus Status(string workerId, bool online = true, int queued = 0, int running = 0,
+        ResourceVector? capacity = null, params TaskType[] types) =>
+        new(workerId, workerId.Split('/')[0], online, types.Length == 0 ? ["SnapshotCreate"] : [.. types],
+            capacity ?? new ResourceVector(4, 4096, 100, 100, 0), queued, running, new WorkerToken("SnapshotCreate", 0.25), 3, 1);
+
+    [Fact]
+    public void A_status_becomes_a_candidate()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", queued: 2, running: 1, types: ["SnapshotCopy"]), Now);
+
+        directory.Count.ShouldBe(1);
+        var candidate = directory.Candidates(Now).ShouldHaveSingleItem();
+        candidate.WorkerId.ShouldBe("host-a/0");
+        candidate.HostId.ShouldBe("host-a");
+        candidate.Online.ShouldBeTrue();
+        candidate.Queued.ShouldBe(2);
+        candidate.Running.ShouldBe(1);
+        candidate.ServedTypes.ShouldBe([new TaskType("SnapshotCopy")]);
+        candidate.Token.ShouldBe(new WorkerToken("SnapshotCreate", 0.25));
+    }
+
+    [Fact]
+    public void A_newer_status_replaces_the_older_one()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", queued: 5), Now);
+        directory.Update(Status("host-a/0", queued: 1, online: false), Now.AddSeconds(1));
+
+        directory.Count.ShouldBe(1);
+        var candidate = directory.Candidates(Now.AddSeconds(1)).ShouldHaveSingleItem();
+        candidate.Queued.ShouldBe(1);
+        candidate.Online.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_assignment_counts_as_queued_until_the_next_status()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", queued: 2), Now);
+        directory.Update(Status("host-b/0", queued: 0), Now);
+
+        directory.NoteAssigned("host-a/0");
+        directory.NoteAssigned("host-a/0");
+        directory.NoteAssigned("unknown/0");
+
+        var byId = directory.Candidates(Now).ToDictionary(c => c.WorkerId);
+        byId.Count.ShouldBe(2);
+        byId["host-a/0"].Queued.ShouldBe(4);
+        byId["host-b/0"].Queued.ShouldBe(0);
+
+        directory.Update(Status("host-a/0", queued: 1), Now.AddSeconds(1));
+        directory.Candidates(Now.AddSeconds(1)).Single(c => c.WorkerId == "host-a/0").Queued.ShouldBe(1);
+    }
+
+    [Fact]
+    public void An_assignment_does_not_count_as_hearing_from_the_worker()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0"), Now);
+        directory.NoteAssigned("host-a/0");
+
+        directory.Candidates(Now + StaleAfter + TimeSpan.FromSeconds(1)).ShouldHaveSingleItem().Online.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_worker_not_heard_for_longer_than_the_stale_interval_is_offline()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0"), Now);
+        directory.Update(Status("host-b/0"), Now + TimeSpan.FromSeconds(10));
+
+        var later = Now + StaleAfter + TimeSpan.FromMilliseconds(1);
+        var byId = directory.Candidates(later).ToDictionary(c => c.WorkerId, c => c.Online);
+
+        byId["host-a/0"].ShouldBeFalse();
+        byId["host-b/0"].ShouldBeTrue();
+        directory.Candidates(Now + StaleAfter).Single(c => c.WorkerId == "host-a/0").Online.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Rules_offer_only_the_types_online_workers_serve()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", types: ["SnapshotCreate", "SnapshotCopy"]), Now);
+        directory.Update(Status("host-b/0", online: false, types: ["SnapshotDelete"]), Now);
+        directory.Update(Status("host-c/0", types: ["SnapshotVerify"]), Now - StaleAfter - TimeSpan.FromSeconds(1));
+
+        var rules = directory.Rules(250, Now);
+
+        rules.ServedTypes.SetEquals(ImmutableHashSet.Create<TaskType>("SnapshotCreate", "SnapshotCopy")).ShouldBeTrue();
+        rules.MaxTasksPerChain.ShouldBe(250);
+    }
+
+    [Fact]
+    public void Rules_take_the_largest_online_capacity_in_each_dimension()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", capacity: new ResourceVector(32, 1024, 50, 10, 0)), Now);
+        directory.Update(Status("host-b/0", capacity: new ResourceVector(4, 65536, 20, 10_000, 2)), Now);
+        directory.Update(Status("host-c/0", online: false, capacity: new ResourceVector(128, 1e6, 1e4, 1e5, 8)), Now);
+
+        directory.Rules(10, Now).LargestHost.ShouldBe(new ResourceVector(32, 65536, 50, 10_000, 2));
+    }
+
+    [Fact]
+    public void Rules_with_no_online_worker_offer_nothing()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Rules(10, Now).ServedTypes.ShouldBeEmpty();
+        directory.Rules(10, Now).LargestHost.ShouldBe(ResourceVector.Zero);
+
+        directory.Update(Status("host-a/0"), Now);
+        var stale = directory.Rules(10, Now + StaleAfter + TimeSpan.FromSeconds(1));
+        stale.ServedTypes.ShouldBeEmpty();
+        stale.LargestHost.ShouldBe(ResourceVector.Zero);
+    }
+}

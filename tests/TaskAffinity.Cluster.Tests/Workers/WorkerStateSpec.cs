@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Shouldly;
+using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Tasks;
+using Xunit;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Tests.Workers;
+
+/// <summary>A worker's durable identity and totals, without actors.</summary>
+public sealed class WorkerStateSpec
+{
+    private static readonly ResourceVector Capacity = new(8, 16384, 500, 1000, 1);
+    private static readonly TaskType Create = "SnapshotCreate";
+    private static readonly TaskType Copy = "SnapshotCopy";
+
+    private static SlotOnline Online(string hostId = "host-a", ResourceVector? capacity = null, params TaskType[] types) =>
+        new("host-a/0", hostId, types.Length == 0 ? [Create, Copy] : [.. types], capacity ?? Capacity, ActorRefs.Nobody);
+
+    private static WorkerState Registered() =>
+        WorkerState.Empty("host-a/0").Apply(new WorkerRegistered("host-a/0", "host-a", [Copy, Create], Capacity));
+
+    private static TaskOutcome Success => TaskOutcome.Success(TimeSpan.FromSeconds(1), ResourceVector.Zero, 0, "ok");
+    private static TaskOutcome Failure => TaskOutcome.Failure(TimeSpan.FromSeconds(1), ResourceVector.Zero, "boom");
+
+    [Fact]
+    public void An_empty_worker_is_not_registered()
+    {
+        var state = WorkerState.Empty("host-a/0");
+        state.IsRegistered.ShouldBeFalse();
+        state.WorkerId.ShouldBe("host-a/0");
+        state.Token.ShouldBe(WorkerToken.Empty);
+        state.Completed.ShouldBe(0);
+        state.Failed.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Registration_sets_host_types_and_capacity()
+    {
+        var state = Registered();
+        state.IsRegistered.ShouldBeTrue();
+        state.HostId.ShouldBe("host-a");
+        state.HostCapacity.ShouldBe(Capacity);
+        state.ServedTypes.SetEquals([Create, Copy]).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void The_same_registration_in_another_order_does_not_differ()
+    {
+        Registered().RegistrationDiffers(Online(types: [Create, Copy])).ShouldBeFalse();
+        Registered().RegistrationDiffers(Online(types: [Copy, Create])).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_registration_on_another_host_differs()
+    {
+        Registered().RegistrationDiffers(Online(hostId: "host-b")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_registration_with_another_capacity_differs()
+    {
+        Registered().RegistrationDiffers(Online(capacity: Capacity with { MemoryMb = 8192 })).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_registration_serving_other_types_differs()
+    {
+        Registered().RegistrationDiffers(Online(types: [Create])).ShouldBeTrue();
+        Registered().RegistrationDiffers(Online(types: [Create, Copy, "SnapshotDelete"])).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void An_unregistered_worker_differs_from_any_registration()
+    {
+        WorkerState.Empty("host-a/0").RegistrationDiffers(Online()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Recording_a_success_counts_it_and_moves_the_token_on()
+    {
+        var state = Registered() with { Token = new WorkerToken(Create, 0.5) };
+
+        var after = state.Record(Copy, Success);
+
+        after.Completed.ShouldBe(1);
+        after.Failed.ShouldBe(0);
+        after.Token.LastTaskType.ShouldBe(Copy);
+        after.Token.PredictionConfidence.ShouldBe(0.5);
+        after.HostId.ShouldBe("host-a");
+    }
+
+    [Fact]
+    public void Recording_a_failure_counts_it_and_moves_the_token_on()
+    {
+        var after = Registered().Record(Copy, Success).Record(Create, Failure).Record(Create, Failure);
+
+        after.Completed.ShouldBe(1);
+        after.Failed.ShouldBe(2);
+        after.Token.LastTaskType.ShouldBe(Create);
+    }
+
+    [Fact]
+    public void Registering_again_keeps_the_totals()
+    {
+        var state = Registered().Record(Copy, Success).Record(Copy, Failure);
+
+        var after = state.Apply(new WorkerRegistered("host-a/0", "host-b", ImmutableHashSet<TaskType>.Empty.Add(Copy), Capacity));
+
+        after.HostId.ShouldBe("host-b");
+        after.ServedTypes.ShouldBe([Copy]);
+        after.Completed.ShouldBe(1);
+        after.Failed.ShouldBe(1);
+        after.Token.LastTaskType.ShouldBe(Copy);
+    }
+}
