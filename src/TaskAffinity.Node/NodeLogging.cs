@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 
 namespace TaskAffinity.Node;
@@ -17,9 +18,24 @@ internal static class NodeLogging
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            .Enrich.With<OriginEnricher>()
             .WriteTo.Console(restrictedToMinimumLevel: consoleLevel,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {LogSource}{SourceContext}: {Message:lj}{NewLine}{Exception}")
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Origin}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(logFile, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 7,
-                outputTemplate: "{Timestamp:o} [{Level:u3}] {LogSource}{SourceContext}: {Message:lj}{NewLine}{Exception}"));
+                outputTemplate: "{Timestamp:o} [{Level:u3}] {Origin}: {Message:lj}{NewLine}{Exception}"));
+    }
+}
+
+/// <summary>
+/// One "Origin" property for every line: Akka's log source (actor path or class) where the line comes from
+/// Akka, the logger's category otherwise.
+/// </summary>
+internal sealed class OriginEnricher : ILogEventEnricher
+{
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory factory)
+    {
+        var origin = logEvent.Properties.GetValueOrDefault("LogSource") ?? logEvent.Properties.GetValueOrDefault("SourceContext");
+        var text = origin is ScalarValue { Value: string s } ? s : origin?.ToString() ?? "";
+        logEvent.AddPropertyIfAbsent(factory.CreateProperty("Origin", text));
     }
 }

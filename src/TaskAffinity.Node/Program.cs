@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Serilog.Events;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Node;
@@ -18,19 +17,10 @@ root.Subcommands.Add(demo.Command);
 
 root.SetAction(async (parsed, cancellationToken) =>
 {
-    NodeOptions options;
     try
     {
-        options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 4053, defaultDataDir: "data");
-        var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureServices(services =>
-            {
-                services.AddNodeLogging(options.DataDirectory, LogEventLevel.Information);
-                services.AddSnapshotService(new BlockStoreSettings());
-                services.AddTaskAffinity(options);
-            })
-            .Build();
+        var options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 4053, defaultDataDir: "data");
+        using var host = NodeHost.Build(options, LogEventLevel.Information);
         await host.RunAsync(cancellationToken);
         return 0;
     }
@@ -41,4 +31,6 @@ root.SetAction(async (parsed, cancellationToken) =>
     }
 });
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM belong to the generic host, which leaves the cluster gracefully however long it takes;
+// System.CommandLine's own handling would end the process after a fixed timeout.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -59,6 +59,8 @@ public sealed record NodeConfig(NodeOptions Options, Config Hocon, TaskAffinityS
             throw new SettingsException("roles (TASKAFFINITY_ROLES)", role, $"one or more of: {string.Join(", ", NodeOptions.KnownRoles)}");
         if (o.HasRole(NodeOptions.ClientRole) && o.Roles.Length > 1)
             throw new SettingsException("roles (TASKAFFINITY_ROLES)", string.Join(",", o.Roles), "'client' alone, or any of scheduler and worker");
+        if (o.HasRole(NodeOptions.ClientRole) && o.Seeds.IsDefaultOrEmpty)
+            throw new SettingsException("seeds (CLUSTER_SEEDS)", "", "at least one seed address: a client node joins an existing cluster");
         foreach (var seed in o.Seeds.Where(s => !Regex.IsMatch(s, @"^akka\.tcp://[a-zA-Z0-9_-]+@[^:/]+:\d{1,5}/?$")))
             throw new SettingsException("seeds (CLUSTER_SEEDS)", seed, $"addresses like akka.tcp://{o.SystemName}@host:4053, separated by commas");
         if (o.Database == DatabaseKind.PostgreSql && string.IsNullOrWhiteSpace(o.ConnectionString))

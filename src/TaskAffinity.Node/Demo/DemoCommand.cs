@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Serilog.Events;
 using TaskAffinity.Cluster.Hosting;
 
@@ -30,6 +30,8 @@ internal sealed class DemoCommand
                 if (rate is < 0.1 or > 10_000 || double.IsNaN(rate))
                     throw new SettingsException("--rate", rate.ToString(), "numbers from 0.1 to 10000");
                 var options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 0, defaultDataDir: Path.Combine("data", "demo"));
+                // Akka's own INFO lines (and those printed while it shuts down) would bury the summary.
+                options = options with { ExtraHocon = "akka.loglevel = WARNING\n" + options.ExtraHocon };
                 var workload = new DemoWorkload(sessions, parsed.GetValue(_seed), rate);
                 return await RunAsync(options, workload, cancellationToken);
             }
@@ -49,20 +51,15 @@ internal sealed class DemoCommand
         foreach (var file in Directory.Exists(options.DataDirectory) ? Directory.GetFiles(options.DataDirectory, "taskaffinity.db*") : [])
             File.Delete(file);
 
-        using var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureServices(services =>
-            {
-                services.AddNodeLogging(options.DataDirectory, LogEventLevel.Warning);
-                services.AddSnapshotService(new BlockStoreSettings());
-                services.AddTaskAffinity(options);
-            })
-            .Build();
+        using var host = NodeHost.Build(options, LogEventLevel.Warning);
         Console.WriteLine($"TaskAffinity demo: {workload.Sessions} sessions, seed {workload.Seed}, {workload.Rate:0.#} sessions/s; database {options.SqliteFile}");
         await host.StartAsync(cancellationToken);
         try
         {
-            var report = await new DemoRunner(host.Services, workload, Console.Out).RunAsync(cancellationToken);
+            // Ctrl+C stops the host; the run stops with it.
+            var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+            var report = await new DemoRunner(host.Services, workload, Console.Out).RunAsync(cancel.Token);
             report.Print(Console.Out);
             return report.LostChains == 0 ? 0 : 1;
         }

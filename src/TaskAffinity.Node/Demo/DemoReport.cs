@@ -23,7 +23,7 @@ internal sealed record DemoReport(
         return new DemoReport(workload, submitted, acknowledged, rejected,
             finished.Count(c => c.Phase == ChainPhase.Completed), finished.Count(c => c.Phase == ChainPhase.Failed),
             tasksSubmitted, tasks.Count(t => t.Phase == TaskPhase.Succeeded), tasks.Count(t => t.Phase == TaskPhase.Failed),
-            tasks.Count(t => t.Phase == TaskPhase.Cancelled), tasks.Count(t => t.Attempts > 1 || (t.Phase == TaskPhase.Failed && t.Attempts > 0)),
+            tasks.Count(t => t.Phase == TaskPhase.Cancelled), tasks.Count(t => t.Attempts > 1),
             [.. tasks.Where(t => t.Phase == TaskPhase.Succeeded).Select(t => t.LatencyMs)], elapsed);
     }
 

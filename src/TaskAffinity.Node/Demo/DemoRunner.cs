@@ -43,7 +43,7 @@ internal sealed class DemoRunner(IServiceProvider services, DemoWorkload workloa
                 await Task.Delay(wait, cancellationToken);
             running.Add(RunSessionAsync(client, plan, cancellationToken));
         }
-        var drained = await Task.WhenAny(Task.WhenAll(running), Task.Delay(DrainTimeout, cancellationToken));
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(DrainTimeout, cancellationToken));
         clock.Stop();
         PrintProgress(clock.Elapsed);
         return DemoReport.From(workload, _submitted, _acknowledged, _rejected, _tasksSubmitted, [.. _finished], clock.Elapsed);
