@@ -58,7 +58,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         Command<TaskLease>(OnLease);
         Command<TaskReturned>(OnReturned);
         Command<LeaseTick>(_ => CheckLeases());
-        Command<PassivateTick>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<PassivateTick>(_ => PassivateSelf());
         // Events are kept after a snapshot: the journal is also the chain's audit trail.
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Chain {0}: snapshot failed", _state.ChainId));
@@ -74,10 +74,26 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
-        if (_state.IsFinished)
-            Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
-        else if (_state.IsAccepted)
+        if (_state.IsAccepted && !_state.IsFinished)
             StartRunning(); // woken by remember-entities after a restart: carry on without being asked
+        else
+            Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
+    }
+
+    /// <summary>
+    /// Asks the shard to stop this entity. From then on the shard buffers messages for the next incarnation;
+    /// those already in this mailbox go back through the region to join them, so that nothing (a submission
+    /// above all) is handled by an incarnation about to stop and be forgotten by remember-entities.
+    /// </summary>
+    private void PassivateSelf()
+    {
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        Become(() =>
+        {
+            var region = ClusterSharding.Get(Context.System).ShardRegion("chain");
+            Command<IWithChainId>(message => region.Forward(message));
+            CommandAny(_ => { });
+        });
     }
 
     private void OnSubmit(SubmitChain submit)
@@ -92,7 +108,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         if (!validation.IsValid)
         {
             Sender.Tell(new Rejected(submit.ChainId, validation.Problems));
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            PassivateSelf();
             return;
         }
         var replyTo = Sender;
@@ -112,13 +128,14 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         Sender.Tell(new NotFound(_state.ChainId, $"no chain with id '{_state.ChainId}' was ever accepted"));
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        PassivateSelf();
     }
 
     // ---- phase: running ----
 
     private void StartRunning()
     {
+        Timers.Cancel(PassivateTimer); // set while the entity was idle and unaccepted
         Timers.StartPeriodicTimer(LeaseTimer, LeaseTick.Instance, _settings.LeaseCheckInterval);
         DispatchReady();
     }

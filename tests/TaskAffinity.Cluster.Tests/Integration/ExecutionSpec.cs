@@ -103,4 +103,22 @@ public sealed class ExecutionSpec(SharedNode shared) : IClassFixture<SharedNode>
         results.ShouldAllBe(r => r.Phase == ChainPhase.Completed);
         results.SelectMany(r => r.Tasks).Select(t => t.WorkerId).Distinct().Count().ShouldBe(4);
     }
+
+    [Fact]
+    public async Task Submission_racing_a_not_found_query_for_the_same_id_is_accepted_and_runs()
+    {
+        // The query makes the entity answer NotFound and passivate while the submission may already be in its mailbox.
+        var ids = Enumerable.Range(0, 20).Select(i => $"race-{i}").ToList();
+        var submissions = await System.Threading.Tasks.Task.WhenAll(ids.Select(async id =>
+        {
+            var query = Node.Client.GetStatusAsync(id);
+            var submit = Node.Client.SubmitAsync(id, "tests", Linear(2));
+            await query;
+            return await submit;
+        }));
+
+        submissions.ShouldAllBe(s => s.Accepted);
+        var finished = await System.Threading.Tasks.Task.WhenAll(ids.Select(id => Node.Client.AwaitAsync(id, Patience)));
+        finished.ShouldAllBe(f => f.Phase == ChainPhase.Completed);
+    }
 }
