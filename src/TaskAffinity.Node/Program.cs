@@ -29,6 +29,11 @@ root.SetAction(async (parsed, cancellationToken) =>
         await Console.Error.WriteLineAsync($"taskaffinity: {e.Message}");
         return 2;
     }
+    catch (Exception e) when (StartupFailure.Describe(e) is { } reason)
+    {
+        await Console.Error.WriteLineAsync($"taskaffinity: the node could not start: {reason}");
+        return 1;
+    }
 });
 
 // Ctrl+C and SIGTERM belong to the generic host, which leaves the cluster gracefully however long it takes;

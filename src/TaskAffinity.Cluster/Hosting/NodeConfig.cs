@@ -75,12 +75,21 @@ public sealed record NodeConfig(NodeOptions Options, Config Hocon, TaskAffinityS
     {
         if (Options.Database != DatabaseKind.Sqlite || !string.IsNullOrWhiteSpace(Options.ConnectionString))
             return;
-        Directory.CreateDirectory(Path.GetDirectoryName(Options.SqliteFile)!);
-        using var connection = new SqliteConnection($"Data Source={Options.SqliteFile}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        var mode = command.ExecuteScalar() as string;
+        string? mode;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Options.SqliteFile)!);
+            using var connection = new SqliteConnection($"Data Source={Options.SqliteFile}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            mode = command.ExecuteScalar() as string;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new SettingsException("data-dir (TASKAFFINITY_DATA_DIR)", Options.DataDirectory,
+                $"a folder this node can create and write its SQLite file in ({e.Message})");
+        }
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new SettingsException("data-dir", Options.DataDirectory, $"a folder where SQLite can use WAL mode (got journal_mode={mode})");
     }
