@@ -151,7 +151,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     {
         var attempt = _state.CurrentAttempt(task.Id);
         _leases.Open(task.Id, attempt, Now);
-        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task));
+        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id)));
     }
 
     private void Replace(string taskId)

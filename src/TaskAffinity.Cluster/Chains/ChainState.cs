@@ -41,6 +41,23 @@ public sealed record ChainState(
             : Graph.Tasks.Where(t => Tasks[t.Id].Phase == TaskPhase.Waiting
                                      && t.DependsOn.All(d => Tasks[d].Phase == TaskPhase.Succeeded));
 
+    /// <summary>
+    /// The task types that led to a task, oldest first: its first dependency, that one's first dependency, and
+    /// so on (up to <paramref name="max"/>). For the linear chains most sessions are, this is the sequence so far.
+    /// </summary>
+    public ImmutableArray<TaskType> HistoryOf(string taskId, int max = 8)
+    {
+        var history = new List<TaskType>();
+        var current = Graph![taskId];
+        while (history.Count < max && current.DependsOn.Length > 0)
+        {
+            current = Graph[current.DependsOn[0]];
+            history.Add(current.Type);
+        }
+        history.Reverse();
+        return [.. history];
+    }
+
     // ---- decisions ----
 
     public IReadOnlyList<IChainEvent> DecideAccept(SubmitChain submit, TaskGraph graph, DateTimeOffset now) =>

@@ -13,3 +13,6 @@ public sealed class TaskRouter;
 public sealed class SchedulerKey;
 
 public sealed class SlotsKey;
+
+/// <summary>The proxy of the predictor singleton.</summary>
+public sealed class PredictorKey;

@@ -18,6 +18,23 @@ internal sealed class SettingsReader(Config config, string prefix)
         return value.GetObject().Items.Select(kv => (kv.Key, kv.Value.ToString())).ToList();
     }
 
+    /// <summary>The sub-sections of a section (e.g. weights per task type), each as its raw entries.</summary>
+    public IReadOnlyList<(string Key, IReadOnlyDictionary<string, string> Entries)> Sections(string key)
+    {
+        if (!config.HasPath(key)) return [];
+        var value = config.GetValue(key);
+        if (!value.IsObject())
+            throw new SettingsException(Full(key), value.ToString(), "a section of named sections, e.g. { default { duration = 0.5 } }");
+        return value.GetObject().Items.Select(kv => kv.Value.IsObject()
+            ? (kv.Key, (IReadOnlyDictionary<string, string>)kv.Value.GetObject().Items.ToDictionary(i => i.Key, i => i.Value.ToString()))
+            : throw new SettingsException(Full($"{key}.{kv.Key}"), kv.Value.ToString(), "a section such as { duration = 0.5, error-rate = 0.2 }")).ToList();
+    }
+
+    public double DoubleValue(string key, string raw, double min, double max) =>
+        double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max && !double.IsNaN(value)
+            ? value
+            : throw new SettingsException(Full(key), raw, $"numbers from {min} to {max}");
+
     /// <summary>Checks a raw value that was read as part of a section.</summary>
     public int IntValue(string key, string raw, int min, int max) =>
         int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Execution;
 using TaskAffinity.Cluster.Hosts;
+using TaskAffinity.Cluster.Prediction;
 using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Cluster.Workers;
 using TaskAffinity.Core.Placement;
@@ -78,14 +79,16 @@ public static class TaskAffinityHosting
             // Order matters: each starter may use what the ones before it registered. Chains come last
             // because remember-entities wakes them at once, and they immediately talk to the scheduler.
             builder
+                .WithSingleton<PredictorKey>("predictor", (system, _, _) => Props.Create(() => new PredictorActor(settings, DistributedPubSub.Get(system).Mediator)),
+                    new ClusterSingletonOptions { Role = NodeOptions.SchedulerRole }, createProxyToo: true)
                 .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => Props.Create(() => new WorkerEntity(
-                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator)),
+                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>())),
                     workerExtractor, EntityShardOptions(remember: false))
                 .WithShardRegion<HostRegion>("host", (_, _, _) => id => Props.Create(() => new HostEntity(id, clock)),
                     hostExtractor, EntityShardOptions(remember: false))
                 .WithActors((system, registry, _) =>
                 {
-                    var policy = PlacementPolicies.Create(settings.PlacementPolicy);
+                    var policy = PlacementPolicies.Create(settings.PlacementPolicy, PlacementModel.Empty);
                     var scheduler = system.ActorOf(Props.Create(() => new SchedulerActor(settings, () => registry.Get<ChainRegion>(),
                         registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
@@ -125,15 +128,5 @@ public static class TaskAffinityHosting
         StateStoreMode = StateStoreMode.DData,
         RememberEntities = remember,
         RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-    };
-}
-
-/// <summary>Placement policies by their configured name (taskaffinity.scheduler.policy).</summary>
-public static class PlacementPolicies
-{
-    public static IPlacementPolicy Create(string name) => name switch
-    {
-        LeastLoadedPolicy.PolicyName => new LeastLoadedPolicy(),
-        _ => throw new SettingsException("taskaffinity.scheduler.policy", name, string.Join(", ", TaskAffinitySettings.Policies)),
     };
 }

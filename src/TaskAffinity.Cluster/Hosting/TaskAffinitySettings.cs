@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Configuration;
+using TaskAffinity.Core.Affinity;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Prediction;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Cluster.Hosting;
@@ -25,12 +28,17 @@ public sealed record TaskAffinitySettings
     public TimeSpan SlotHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
     public int WorkerSnapshotEvery { get; init; } = 50;
 
-    public string PlacementPolicy { get; init; } = "least-loaded";
+    public string PlacementPolicy { get; init; } = "affinity";
+    public AffinityOptions Affinity { get; init; } = new();
+    public PredictionOptions Prediction { get; init; } = new();
+    public int PredictorBufferSize { get; init; } = 100_000;
+    public int PredictorBatchSize { get; init; } = 512;
+    public TimeSpan PredictorBatchWindow { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ModelPublishInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PredictorSnapshotInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan WorkerStaleAfter { get; init; } = TimeSpan.FromSeconds(15);
 
     public ResourceVector HostCapacity { get; init; } = new(Environment.ProcessorCount, 4096, 500, 1000, 0);
-
-    public static readonly ImmutableArray<string> Policies = ["least-loaded"];
 
     public int MaxRetriesFor(TaskType type) => MaxRetriesByType.TryGetValue(type, out var n) ? n : DefaultMaxRetries;
 
@@ -52,8 +60,8 @@ public sealed record TaskAffinitySettings
         }
 
         var policy = reader.String("scheduler.policy", d.PlacementPolicy);
-        if (!Policies.Contains(policy))
-            throw new SettingsException("taskaffinity.scheduler.policy", policy, $"one of: {string.Join(", ", Policies)}");
+        if (!PlacementPolicies.Names.Contains(policy))
+            throw new SettingsException("taskaffinity.scheduler.policy", policy, $"one of: {string.Join(", ", PlacementPolicies.Names)}");
 
         return new TaskAffinitySettings
         {
@@ -70,6 +78,18 @@ public sealed record TaskAffinitySettings
             SlotHeartbeat = reader.Duration("worker.slot-heartbeat", d.SlotHeartbeat, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
             WorkerSnapshotEvery = reader.Int("worker.snapshot-every", d.WorkerSnapshotEvery, 1, 100_000),
             PlacementPolicy = policy,
+            Affinity = ReadAffinity(reader, d.Affinity),
+            Prediction = new PredictionOptions
+            {
+                MaxOrder = reader.Int("prediction.max-order", d.Prediction.MaxOrder, 1, 8),
+                DecayHalfLife = reader.Double("prediction.decay-half-life", d.Prediction.DecayHalfLife, 10, 1e9),
+                LossHalfLife = reader.Double("prediction.loss-half-life", d.Prediction.LossHalfLife, 1, 1e9),
+            },
+            PredictorBufferSize = reader.Int("predictor.buffer-size", d.PredictorBufferSize, 100, 10_000_000),
+            PredictorBatchSize = reader.Int("predictor.batch-size", d.PredictorBatchSize, 1, 100_000),
+            PredictorBatchWindow = reader.Duration("predictor.batch-window", d.PredictorBatchWindow, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1)),
+            ModelPublishInterval = reader.Duration("predictor.publish-interval", d.ModelPublishInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+            PredictorSnapshotInterval = reader.Duration("predictor.snapshot-interval", d.PredictorSnapshotInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             WorkerStaleAfter = reader.Duration("scheduler.worker-stale-after", d.WorkerStaleAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             HostCapacity = new ResourceVector(
                 reader.Double("host.capacity.cpu", d.HostCapacity.Cpu, 0, 100_000),
@@ -77,6 +97,39 @@ public sealed record TaskAffinitySettings
                 reader.Double("host.capacity.io-mbps", d.HostCapacity.IoMbps, 0, 1e7),
                 reader.Double("host.capacity.network-mbps", d.HostCapacity.NetworkMbps, 0, 1e7),
                 reader.Double("host.capacity.gpu", d.HostCapacity.Gpu, 0, 1024)),
+        };
+    }
+
+    /// <summary>
+    /// taskaffinity.affinity: the half-life of profiles, the exploration share, and the score weights, by default
+    /// and per task type (a type's section may set only some weights; the rest come from the default).
+    /// </summary>
+    private static AffinityOptions ReadAffinity(SettingsReader reader, AffinityOptions d)
+    {
+        var defaults = d.DefaultWeights;
+        var byType = ImmutableDictionary.CreateBuilder<TaskType, AffinityWeights>();
+        var sections = reader.Sections("affinity.weights");
+        foreach (var (key, entries) in sections.OrderBy(s => s.Key == "default" ? 0 : 1))
+        {
+            var basis = key == "default" ? d.DefaultWeights : defaults;
+            double W(string field, double fallback) =>
+                entries.TryGetValue(field, out var raw) ? reader.DoubleValue($"affinity.weights.{key}.{field}", raw, 0, 1) : fallback;
+            foreach (var unknown in entries.Keys.Except(["duration", "cpu", "memory", "io", "error-rate"]))
+                throw new SettingsException($"taskaffinity.affinity.weights.{key}.{unknown}", entries[unknown], "the weights duration, cpu, memory, io, error-rate");
+            var weights = new AffinityWeights(W("duration", basis.Duration), W("cpu", basis.Cpu), W("memory", basis.Memory), W("io", basis.Io), W("error-rate", basis.ErrorRate));
+            if (weights.Problems() is { Count: > 0 } problems)
+                throw new SettingsException($"taskaffinity.affinity.weights.{key}", string.Join(", ", entries.Select(e => $"{e.Key}={e.Value}")), $"weights from 0 to 1 that do not all equal 0 ({string.Join("; ", problems)})");
+            if (key == "default") defaults = weights;
+            else if (!TaskType.IsValidName(key))
+                throw new SettingsException($"taskaffinity.affinity.weights.{key}", key, "a task type name (letters, digits, '.', '-', '_')");
+            else byType[new TaskType(key)] = weights;
+        }
+        return d with
+        {
+            HalfLifeSamples = reader.Double("affinity.half-life-samples", d.HalfLifeSamples, 1, 10_000),
+            ExplorationShare = reader.Double("affinity.exploration-share", d.ExplorationShare, 0, 0.5),
+            DefaultWeights = defaults,
+            WeightsByType = byType.ToImmutable(),
         };
     }
 }

@@ -2,9 +2,11 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 
@@ -21,7 +23,9 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly TaskAffinitySettings _settings;
     private readonly Func<IActorRef> _chains;
     private readonly IActorRef _workers;
-    private readonly IPlacementPolicy _policy;
+    private IPlacementPolicy _policy;
+    private PlacementModel _model = PlacementModel.Empty;
+    private long _modelVersion = -1;
     private readonly TimeProvider _clock;
     private readonly WorkerDirectory _directory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -35,8 +39,10 @@ internal sealed class SchedulerActor : ReceiveActor
         _clock = clock;
         _directory = new WorkerDirectory(settings.WorkerStaleAfter);
         mediator.Tell(new Subscribe(StatusTopic, Self));
+        mediator.Tell(new Subscribe(ModelTopic, Self));
 
-        Receive<SubscribeAck>(_ => _log.Debug("Scheduler subscribed to {0}", StatusTopic));
+        Receive<SubscribeAck>(ack => _log.Debug("Scheduler subscribed to {0}", ack.Subscribe.Topic));
+        Receive<ModelSnapshot>(OnModel);
         Receive<WorkerStatus>(status => _directory.Update(status, _clock.GetUtcNow()));
         Receive<SubmitChain>(OnSubmit);
         Receive<GetChainStatus>(query => _chains().Forward(query));
@@ -69,16 +75,33 @@ internal sealed class SchedulerActor : ReceiveActor
         _chains().Forward(submit);
     }
 
+    /// <summary>The predictor's latest model: every later decision uses it, with no request per task.</summary>
+    private void OnModel(ModelSnapshot snapshot)
+    {
+        if (snapshot.Version <= _modelVersion) return; // published out of order, or by a predictor that restarted from an older snapshot
+        _modelVersion = snapshot.Version;
+        _model = new PlacementModel(AffinityMap.Build(snapshot.Profiles, _settings.Affinity), snapshot.Transitions);
+        _policy = _policy.WithModel(_model);
+    }
+
     private void OnPlace(PlaceTask place)
     {
-        var decision = _policy.Place(new PlacementRequest(place.ChainId, place.Spec, place.Attempt), _directory.Candidates(_clock.GetUtcNow()));
+        var candidates = _directory.Candidates(_clock.GetUtcNow());
+        var decision = _policy.Place(new PlacementRequest(place.ChainId, place.Spec, place.Attempt), candidates);
         if (!decision.Placed)
         {
             Sender.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
             return;
         }
+        var worker = candidates.First(c => c.WorkerId == decision.WorkerId);
+        var type = place.Spec.Type;
+        var predicted = worker.Token.LastTaskType is { } last ? _model.Transitions.P(last, type) : 0;
+        var expectedMs = _model.Affinity.Profile(worker.WorkerId, type) is { Samples: > 0 } profile
+            ? profile.DurationMs
+            : place.Spec.EstimatedDuration.TotalMilliseconds;
         _directory.NoteAssigned(decision.WorkerId!);
-        _workers.Tell(new AssignTask(decision.WorkerId!, place.ChainId, place.TaskId, place.Attempt, place.Spec));
+        _workers.Tell(new AssignTask(decision.WorkerId!, place.ChainId, place.TaskId, place.Attempt, place.Spec,
+            place.AppId, place.History, predicted, expectedMs));
         Sender.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, decision.WorkerId!, $"{decision.Policy}: {decision.Reason}"));
     }
 }

@@ -18,7 +18,7 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
 
     public void Update(WorkerStatus status, DateTimeOffset now) =>
         _workers[status.WorkerId] = (new WorkerCandidate(status.WorkerId, status.HostId, status.Online, status.ServedTypes,
-            status.HostCapacity, status.Queued, status.Running, status.Token), now);
+            status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1 }, now);
 
     public void NoteAssigned(string workerId)
     {

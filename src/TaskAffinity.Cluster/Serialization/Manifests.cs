@@ -4,6 +4,7 @@ using TaskAffinity.Cluster.Hosts;
 using TaskAffinity.Cluster.Workers;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Hosts.HostProtocol;
+using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 
@@ -42,6 +43,13 @@ internal static class Manifests
         (typeof(PlaceTask), "scheduler.place-task"),
         (typeof(GetSchedulerStatus), "scheduler.get-status"),
         (typeof(SchedulerStatus), "scheduler.status"),
+        // predictor protocol and snapshot
+        (typeof(TaskObserved), "predictor.observed"),
+        (typeof(ModelSnapshot), "predictor.model"),
+        (typeof(GetModel), "predictor.get-model"),
+        (typeof(PredictNext), "predictor.predict-next"),
+        (typeof(NextPrediction), "predictor.next"),
+        (typeof(PredictorState), "predictor.snapshot"),
         // worker protocol, event and snapshot
         (typeof(SlotOnline), "worker.slot-online"),
         (typeof(SlotAcknowledged), "worker.slot-acknowledged"),

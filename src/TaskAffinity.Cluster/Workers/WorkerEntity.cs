@@ -3,6 +3,9 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Core.Affinity;
+using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 
@@ -23,6 +26,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private readonly Func<IActorRef> _chainRegion;
     private IActorRef Chains => _chainRegion();
     private readonly IActorRef _mediator;
+    private readonly Func<IActorRef> _predictor;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private WorkerState _state;
@@ -33,8 +37,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
     private int _outcomesSinceSnapshot;
 
-    public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator)
+    public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor)
     {
+        _predictor = predictor;
         _settings = settings;
         _chainRegion = chains;
         _mediator = mediator;
@@ -150,8 +155,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private void OnTaskRan(TaskRan ran)
     {
         var key = new TaskKey(ran.ChainId, ran.TaskId, ran.Attempt);
-        var type = _running?.Key == key ? _running.Value.Task.Spec.Type : default;
-        if (_running?.Key == key)
+        var assigned = _running?.Key == key ? _running.Value.Task : null;
+        if (assigned is not null)
             _running = null;
 
         // Reported even if we did not know we were running it (this entity restarted meanwhile): it is a real outcome.
@@ -159,15 +164,25 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         _unrecorded[key] = finished;
         Chains.Tell(finished);
 
-        if (type.Name is not null)
-            _state = _state.Record(type, ran.Outcome);
-        if (++_outcomesSinceSnapshot >= _settings.WorkerSnapshotEvery)
-        {
-            _outcomesSinceSnapshot = 0;
-            SaveSnapshot(_state);
-        }
+        if (assigned is not null)
+            Learn(assigned, ran.Outcome);
         RunNext();
         Publish();
+    }
+
+    /// <summary>Folds the outcome into this worker's profile and token, and tells the predictor.</summary>
+    private void Learn(AssignTask task, TaskOutcome outcome)
+    {
+        var lastType = _state.Token.LastTaskType;
+        var observation = new TaskObservation(_state.WorkerId, task.Spec.Type, outcome.Duration, outcome.ResourcesUsed, _state.HostCapacity,
+            !outcome.Succeeded, task.ExpectedDurationMs > 0 ? TimeSpan.FromMilliseconds(task.ExpectedDurationMs) : null);
+        _state = _state.Record(observation, task.PredictedProbability, _settings.Affinity.HalfLifeSamples);
+        _predictor().Tell(new TaskObserved(_state.WorkerId, task.ChainId, task.AppId, task.Spec.Type,
+            task.History.IsDefault ? [] : task.History, lastType, _state.ProfileOf(task.Spec.Type),
+            outcome.Duration.TotalMilliseconds, task.ExpectedDurationMs, task.Spec.InputBytes, !outcome.Succeeded, DateTimeOffset.UtcNow));
+        if (++_outcomesSinceSnapshot < _settings.WorkerSnapshotEvery) return;
+        _outcomesSinceSnapshot = 0;
+        SaveSnapshot(_state);
     }
 
     private void OnOutcomeRecorded(OutcomeRecorded recorded)

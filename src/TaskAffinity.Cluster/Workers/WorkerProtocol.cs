@@ -12,8 +12,12 @@ public static class WorkerProtocol
 
     public sealed record SlotAcknowledged(string WorkerId) : IWithWorkerId;
 
-    /// <summary>The scheduler places a task on this worker.</summary>
-    public sealed record AssignTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec) : IWithWorkerId;
+    /// <summary>
+    /// The scheduler places a task on this worker, with what it predicted: how likely this type was next for
+    /// the worker, and how long it should take here (compared with the actual time as feedback).
+    /// </summary>
+    public sealed record AssignTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec,
+        string AppId = "", ImmutableArray<TaskType> History = default, double PredictedProbability = 0, double ExpectedDurationMs = 0) : IWithWorkerId;
 
     /// <summary>A chain checks its lease: does this worker still hold the task?</summary>
     public sealed record QueryTask(string WorkerId, string ChainId, string TaskId, int Attempt) : IWithWorkerId;

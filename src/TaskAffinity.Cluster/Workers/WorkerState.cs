@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Cluster.Workers;
@@ -15,10 +16,15 @@ public sealed record WorkerRegistered(string WorkerId, string HostId, ImmutableH
 /// </summary>
 public sealed record WorkerState(
     string WorkerId, string HostId, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity,
-    long Completed, long Failed, WorkerToken Token) : IWithWorkerId
+    long Completed, long Failed, WorkerToken Token, ImmutableDictionary<TaskType, TaskTypeProfile> Profiles) : IWithWorkerId
 {
     public static WorkerState Empty(string workerId) =>
-        new(workerId, "", ImmutableHashSet<TaskType>.Empty, ResourceVector.Zero, 0, 0, WorkerToken.Empty);
+        new(workerId, "", ImmutableHashSet<TaskType>.Empty, ResourceVector.Zero, 0, 0, WorkerToken.Empty, ImmutableDictionary<TaskType, TaskTypeProfile>.Empty);
+
+    /// <summary>This worker's learned profile per task type (absent in snapshots written before profiles existed).</summary>
+    public ImmutableDictionary<TaskType, TaskTypeProfile> Profiles { get; init; } = Profiles ?? ImmutableDictionary<TaskType, TaskTypeProfile>.Empty;
+
+    public TaskTypeProfile ProfileOf(TaskType type) => Profiles.GetValueOrDefault(type) ?? TaskTypeProfile.Empty;
 
     public bool IsRegistered => HostId.Length > 0;
 
@@ -31,11 +37,15 @@ public sealed record WorkerState(
         _ => this,
     };
 
-    /// <summary>Counts an outcome and moves the token on to the type just run.</summary>
-    public WorkerState Record(TaskType type, TaskOutcome outcome) => this with
+    /// <summary>
+    /// Counts an outcome, folds it into the type's profile (predicted against actual duration included) and
+    /// moves the token on: the type just run and how confidently it had been predicted.
+    /// </summary>
+    public WorkerState Record(TaskObservation observation, double predictedProbability, double halfLifeSamples) => this with
     {
-        Completed = Completed + (outcome.Succeeded ? 1 : 0),
-        Failed = Failed + (outcome.Succeeded ? 0 : 1),
-        Token = Token with { LastTaskType = type },
+        Completed = Completed + (observation.Failed ? 0 : 1),
+        Failed = Failed + (observation.Failed ? 1 : 0),
+        Token = new WorkerToken(observation.Type, predictedProbability),
+        Profiles = Profiles.SetItem(observation.Type, ProfileOf(observation.Type).Observe(observation, halfLifeSamples)),
     };
 }

@@ -12,6 +12,12 @@ public interface IPlacementPolicy
     string Name { get; }
 
     PlacementDecision Place(PlacementRequest request, IReadOnlyList<WorkerCandidate> candidates);
+
+    /// <summary>
+    /// The same policy deciding from a newer model snapshot. Policies that learn nothing return themselves;
+    /// learning ones return a new instance, so a decision in flight never sees the model change under it.
+    /// </summary>
+    IPlacementPolicy WithModel(PlacementModel model) => this;
 }
 
 public sealed record PlacementRequest(string ChainId, TaskSpec Task, int Attempt);
@@ -27,6 +33,15 @@ public sealed record WorkerCandidate(
     int Running,
     WorkerToken Token)
 {
+    /// <summary>How hot the worker's host runs, in [0, 1] (0 cool, 1 saturated), as its monitor last reported.</summary>
+    public double Heat { get; init; }
+
+    /// <summary>How many tasks the worker runs at once.</summary>
+    public int Slots { get; init; } = 1;
+
+    /// <summary>The share of the task's input bytes already cached on the worker's host, in [0, 1].</summary>
+    public double CachedInputFraction { get; init; }
+
     /// <summary>Work the slot has in hand: queued plus running.</summary>
     public int Load => Queued + Running;
 

@@ -45,16 +45,22 @@ public sealed class SettingsSpec : IDisposable
         settings.OutcomeResendInterval.ShouldBe(TimeSpan.FromSeconds(2));
         settings.SlotHeartbeat.ShouldBe(TimeSpan.FromSeconds(5));
         settings.WorkerSnapshotEvery.ShouldBe(50);
-        settings.PlacementPolicy.ShouldBe("least-loaded");
+        settings.PlacementPolicy.ShouldBe("affinity");
+        settings.Affinity.WeightsFor("SnapshotView").Duration.ShouldBe(0.8);
+        settings.Affinity.WeightsFor("SnapshotCopy").ShouldBe(settings.Affinity.DefaultWeights);
         settings.WorkerStaleAfter.ShouldBe(TimeSpan.FromSeconds(15));
         settings.HostCapacity.ShouldBe(new ResourceVector(Environment.ProcessorCount, 4096, 500, 1000, 0));
     }
 
+    private static readonly TaskAffinitySettings Defaults = new();
+
     [Fact]
     public void The_shipped_file_reads_the_same_as_the_built_in_defaults()
     {
-        TaskAffinitySettings.FromConfig(Shipped()).ShouldBe(new TaskAffinitySettings());
-        TaskAffinitySettings.FromConfig(Config.Empty).ShouldBe(new TaskAffinitySettings());
+        // The shipped file adds one thing the built-in defaults lack: latency-first weights for SnapshotView.
+        var shipped = TaskAffinitySettings.FromConfig(Shipped());
+        (shipped with { Affinity = shipped.Affinity with { WeightsByType = Defaults.Affinity.WeightsByType } }).ShouldBe(Defaults);
+        TaskAffinitySettings.FromConfig(Config.Empty).ShouldBe(Defaults);
     }
 
     [Fact]
@@ -111,7 +117,11 @@ public sealed class SettingsSpec : IDisposable
     [InlineData("worker.slots = -1", "taskaffinity.worker.slots", "integers from 0 to 1024")]
     [InlineData("chains.lease-check-interval = banana", "taskaffinity.chains.lease-check-interval", "durations from")]
     [InlineData("chains.lease-check-interval = 10ms", "taskaffinity.chains.lease-check-interval", "durations from")]
-    [InlineData("scheduler.policy = magic", "taskaffinity.scheduler.policy", "least-loaded")]
+    [InlineData("scheduler.policy = magic", "taskaffinity.scheduler.policy", "affinity, round-robin, random, least-loaded, power-of-two, earliest-finish")]
+    [InlineData("affinity.weights.default.duration = 2", "taskaffinity.affinity.weights.default.duration", "numbers from 0 to 1")]
+    [InlineData("affinity.weights.SnapshotView.speed = 1", "taskaffinity.affinity.weights.SnapshotView.speed", "duration, cpu, memory, io, error-rate")]
+    [InlineData("affinity.exploration-share = 0.9", "taskaffinity.affinity.exploration-share", "numbers from 0 to 0.5")]
+    [InlineData("prediction.max-order = 9", "taskaffinity.prediction.max-order", "integers from 1 to 8")]
     [InlineData("chains.retry-limits.default = 101", "taskaffinity.chains.retry-limits.default", "integers from 0 to 100")]
     [InlineData("chains.retry-limits.SnapshotCopy = -1", "taskaffinity.chains.retry-limits.SnapshotCopy", "integers from 0 to 100")]
     [InlineData("host.capacity.cpu = lots", "taskaffinity.host.capacity.cpu", "numbers from 0 to")]
@@ -131,7 +141,8 @@ public sealed class SettingsSpec : IDisposable
         var node = NodeConfig.Load(Options());
 
         node.Settings.ShouldNotBeNull();
-        node.Settings.ShouldBe(new TaskAffinitySettings());
+        node.Settings.PlacementPolicy.ShouldBe(Defaults.PlacementPolicy);
+        node.Settings.MaxTasksPerChain.ShouldBe(Defaults.MaxTasksPerChain);
         var expected = $"Data Source={Path.GetFullPath(Path.Combine(_dataDirectory, "taskaffinity.db"))}";
         node.Hocon.GetString("akka.persistence.journal.sql.connection-string").ShouldBe(expected);
         node.Hocon.GetString("akka.persistence.snapshot-store.sql.connection-string").ShouldBe(expected);

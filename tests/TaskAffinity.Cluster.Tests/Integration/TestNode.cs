@@ -46,7 +46,7 @@ internal sealed class TestNode : IAsyncDisposable
     public string Address => Akka.Cluster.Cluster.Get(System).SelfAddress.ToString();
 
     public static async Task<TestNode> StartAsync(string dataDirectory, Action<IServiceCollection> handlers, string extraHocon = "",
-        string name = "node1", ImmutableArray<string> roles = default)
+        string name = "node1", ImmutableArray<string> roles = default, ImmutableArray<string> seeds = default)
     {
         var options = new NodeOptions
         {
@@ -54,6 +54,7 @@ internal sealed class TestNode : IAsyncDisposable
             Port = 0,
             DataDirectory = dataDirectory,
             Roles = roles.IsDefault ? new NodeOptions().Roles : roles,
+            Seeds = seeds.IsDefault ? [] : seeds,
             ExtraHocon = extraHocon + "\n" + FastTimings,
         };
         var host = new HostBuilder()

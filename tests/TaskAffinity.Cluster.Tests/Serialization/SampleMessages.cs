@@ -3,7 +3,11 @@ using Akka.Actor;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosts;
 using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Cluster.Prediction;
+using TaskAffinity.Core.Affinity;
+using TaskAffinity.Core.Prediction;
 using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Hosts.HostProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
@@ -66,6 +70,27 @@ internal static class SampleMessages
     ]);
 
     /// <summary>Every sample; <paramref name="slot"/> is the actor reference <see cref="SlotOnline"/> carries.</summary>
+    public static readonly TaskTypeProfile SampleProfile = new(12, 850.5, 0.25, 0.125, 0.5, 0.0625, 0.03125);
+
+    /// <summary>A learned model with something in every part: a few chains of types from two apps.</summary>
+    public static SequencePredictor Learned()
+    {
+        var predictor = new SequencePredictor(new PredictionOptions());
+        TaskType[] chain = [Create, "SnapshotView", Copy, "SnapshotDelete"];
+        for (var round = 0; round < 5; round++)
+            for (var i = 1; i < chain.Length; i++)
+            {
+                var context = new PredictionContext([.. chain[..i]], round % 2 == 0 ? "tenant-1" : "tenant-2", "host-b/3", chain[i - 1], 13);
+                predictor.Observe(context, chain[i]);
+                predictor.Chains.Observe(chain[i - 1], chain[i], 4096 * i);
+            }
+        return predictor;
+    }
+
+    private static readonly SequencePredictor Model = Learned();
+
+    private static readonly PredictionContext Context = new([Create, "SnapshotView"], "tenant-1", "host-b/3", "SnapshotView", 13);
+
     public static IReadOnlyList<object> All(IActorRef slot) =>
     [
         // chain protocol
@@ -89,13 +114,13 @@ internal static class SampleMessages
         new ChainFinishedEvent("chain-1", ChainPhase.Failed, At),
         new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
         // scheduler
-        new PlaceTask("chain-1", "copy-1", 2, Spec),
+        new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")]),
         GetSchedulerStatus.Instance,
         new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]),
         // worker protocol, event and snapshot
         new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
         new SlotAcknowledged("host-b/3"),
-        new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec),
+        new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate")], 0.625, 41.5),
         new QueryTask("host-b/3", "chain-1", "copy-1", 2),
         new OutcomeRecorded("host-b/3", "chain-1", "copy-1", 2),
         new RunTask("host-b/3", "chain-1", "copy-1", 2, Spec),
@@ -103,7 +128,14 @@ internal static class SampleMessages
         new GetWorkerStatus("host-b/3"),
         new WorkerStatus("host-b/3", "host-b", true, Served, Capacity, 5, 1, Token, 42, 7),
         new WorkerRegistered("host-b/3", "host-b", Served, Capacity),
-        new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token),
+        new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token, ImmutableDictionary<TaskType, TaskTypeProfile>.Empty.Add(new TaskType("SnapshotCopy"), SampleProfile)),
+        // predictor protocol and snapshot
+        new TaskObserved("host-b/3", "chain-1", "tenant-3", Copy, [Create, "SnapshotView"], "SnapshotView", SampleProfile, 812.5, 640.25, 8192, true, At),
+        new ModelSnapshot(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.Transitions(), Model.Stats),
+        GetModel.Instance,
+        new PredictNext(Context),
+        new NextPrediction(Model.Predict(Context)),
+        new PredictorState(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.ToSnapshot()),
         // host protocol, event and snapshot
         new RegisterHost("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served),
         new HostRegistrationAcknowledged("host-b"),

@@ -75,9 +75,12 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Records whose fields all have value equality (no immutable collections, no task specs inside).</summary>
-    private static bool ComparesStructurally(Type type) =>
-        type.GetProperties().All(p => p.PropertyType.Namespace != "System.Collections.Immutable"
-                                      && p.PropertyType != typeof(TaskSpec) && p.PropertyType != typeof(IActorRef));
+    /// <summary>Record equality is structural only if no property, however deeply nested, holds an immutable collection or an actor ref.</summary>
+    private static bool ComparesStructurally(Type type, int depth = 0) =>
+        depth < 4 && type.GetProperties().All(p => p.PropertyType.Namespace != "System.Collections.Immutable"
+                                      && p.PropertyType != typeof(IActorRef)
+                                      && (p.PropertyType.Namespace?.StartsWith("TaskAffinity") != true || p.PropertyType.IsEnum
+                                          || ComparesStructurally(p.PropertyType, depth + 1)));
 
     [Fact]
     public void Round_tripped_fields_keep_their_values()

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Shouldly;
 using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Tasks;
 using Xunit;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
@@ -21,8 +22,11 @@ public sealed class WorkerStateSpec
     private static WorkerState Registered() =>
         WorkerState.Empty("host-a/0").Apply(new WorkerRegistered("host-a/0", "host-a", [Copy, Create], Capacity));
 
-    private static TaskOutcome Success => TaskOutcome.Success(TimeSpan.FromSeconds(1), ResourceVector.Zero, 0, "ok");
-    private static TaskOutcome Failure => TaskOutcome.Failure(TimeSpan.FromSeconds(1), ResourceVector.Zero, "boom");
+    private static bool Success => false;
+    private static bool Failure => true;
+
+    private static TaskObservation Ran(TaskType type, bool failed, double seconds = 1) =>
+        new("host-a/0", type, TimeSpan.FromSeconds(seconds), new ResourceVector(2, 1024, 50, 0, 0), Capacity, failed);
 
     [Fact]
     public void An_empty_worker_is_not_registered()
@@ -82,7 +86,7 @@ public sealed class WorkerStateSpec
     {
         var state = Registered() with { Token = new WorkerToken(Create, 0.5) };
 
-        var after = state.Record(Copy, Success);
+        var after = state.Record(Ran(Copy, Success), 0.5, 20);
 
         after.Completed.ShouldBe(1);
         after.Failed.ShouldBe(0);
@@ -92,9 +96,21 @@ public sealed class WorkerStateSpec
     }
 
     [Fact]
+    public void Recording_folds_the_run_into_the_type_profile()
+    {
+        var after = Registered().Record(Ran(Copy, Success, seconds: 2), 0.5, 20).Record(Ran(Copy, Success, seconds: 2), 0.5, 20);
+
+        var profile = after.ProfileOf(Copy);
+        profile.Samples.ShouldBe(2);
+        profile.DurationMs.ShouldBe(2000, tolerance: 1e-6);
+        profile.CpuUtil.ShouldBe(0.25, tolerance: 1e-6); // 2 of 8 cores
+        after.ProfileOf(Create).Samples.ShouldBe(0);
+    }
+
+    [Fact]
     public void Recording_a_failure_counts_it_and_moves_the_token_on()
     {
-        var after = Registered().Record(Copy, Success).Record(Create, Failure).Record(Create, Failure);
+        var after = Registered().Record(Ran(Copy, Success), 0.5, 20).Record(Ran(Create, Failure), 0.5, 20).Record(Ran(Create, Failure), 0.5, 20);
 
         after.Completed.ShouldBe(1);
         after.Failed.ShouldBe(2);
@@ -104,7 +120,7 @@ public sealed class WorkerStateSpec
     [Fact]
     public void Registering_again_keeps_the_totals()
     {
-        var state = Registered().Record(Copy, Success).Record(Copy, Failure);
+        var state = Registered().Record(Ran(Copy, Success), 0.5, 20).Record(Ran(Copy, Failure), 0.5, 20);
 
         var after = state.Apply(new WorkerRegistered("host-a/0", "host-b", ImmutableHashSet<TaskType>.Empty.Add(Copy), Capacity));
 

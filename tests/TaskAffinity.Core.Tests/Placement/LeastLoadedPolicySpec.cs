@@ -4,7 +4,7 @@ using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using Xunit;
 
-namespace TaskAffinity.Core.Tests;
+namespace TaskAffinity.Core.Tests.Placement;
 
 public class LeastLoadedPolicySpec
 {
