@@ -70,6 +70,10 @@ public sealed class AffinityMap
     public double Score(string workerId, TaskType type) =>
         _types.TryGetValue(type, out var view) && view.Scores.TryGetValue(workerId, out var score) ? score : Prior(type);
 
+    /// <summary>The type's scores and sample counts, looked up once for a decision over many workers.</summary>
+    public TypeScores ForType(TaskType type) =>
+        _types.TryGetValue(type, out var view) ? new TypeScores(view.Scores, view.Profiles, view.Prior) : new TypeScores(null, null, NeutralPrior);
+
     /// <summary>Cluster-wide prior of the type: median score of the workers that ran it, else <see cref="NeutralPrior"/>.</summary>
     public double Prior(TaskType type) => _types.TryGetValue(type, out var view) ? view.Prior : NeutralPrior;
 
@@ -95,4 +99,20 @@ public sealed class AffinityMap
         Dictionary<string, TaskTypeProfile> Profiles,
         double Prior,
         double MeanDurationMs);
+}
+
+/// <summary>One task type's slice of an <see cref="AffinityMap"/>: score and samples per worker, the prior for the rest.</summary>
+public readonly struct TypeScores
+{
+    private readonly Dictionary<string, double>? _scores;
+    private readonly Dictionary<string, TaskTypeProfile>? _profiles;
+
+    internal TypeScores(Dictionary<string, double>? scores, Dictionary<string, TaskTypeProfile>? profiles, double prior) =>
+        (_scores, _profiles, Prior) = (scores, profiles, prior);
+
+    public double Prior { get; }
+
+    public double Score(string workerId) => _scores is not null && _scores.TryGetValue(workerId, out var s) ? s : Prior;
+
+    public long Samples(string workerId) => _profiles is not null && _profiles.TryGetValue(workerId, out var p) ? p.Samples : 0;
 }

@@ -1,3 +1,5 @@
+using TaskAffinity.Core.Affinity;
+using System.Collections.Immutable;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Core.Placement;
@@ -79,44 +81,71 @@ public sealed class AffinityPolicy : IPlacementPolicy
 
     public PlacementDecision Place(PlacementRequest request, IReadOnlyList<WorkerCandidate> candidates)
     {
-        var eligible = CandidateRanking.Eligible(request, candidates);
-        if (eligible.Count == 0)
-            return PlacementDecision.None(Name, LeastLoadedPolicy.NoCandidateReason(request.Task, candidates));
-
+        // One pass, no sorting and no per-candidate allocation: this runs for every task (see PlacementBenchmarks).
+        // Ties are broken by a hash of (worker, chain, task), so the input order never changes a decision.
         var type = request.Task.Type;
-        var scored = eligible.Select(c => Score(c, type)).ToList();
-        var withRoom = scored.Where(s => s.HasRoom).ToList();
+        var scores = _model.Affinity.ForType(type);
+        var explore = CandidateRanking.Fraction(_exploreSalt, request) < ExplorationShare;
+        Scored? best = null, leastKnown = null, leastFull = null;
+        var top = new TopScores();
+        int eligible = 0, withRoom = 0;
+        foreach (var c in candidates)
+        {
+            if (!c.CanRun(request.Task)) continue;
+            var s = Score(c, type, scores);
+            eligible++;
+            top.Offer(s);
+            if (s.HasRoom)
+            {
+                withRoom++;
+                if (best is null || Better(s.Score, best.Value.Score, s, best.Value, request)) best = s;
+                if (explore && (leastKnown is null || s.Samples < leastKnown.Value.Samples
+                                || (s.Samples == leastKnown.Value.Samples && TieWins(s, leastKnown.Value, request))))
+                    leastKnown = s;
+            }
+            else if (leastFull is null || s.LoadPerSlot < leastFull.Value.LoadPerSlot
+                     || (s.LoadPerSlot == leastFull.Value.LoadPerSlot && Better(s.Score, leastFull.Value.Score, s, leastFull.Value, request)))
+                leastFull = s;
+        }
+        if (eligible == 0)
+            return PlacementDecision.None(Name, LeastLoadedPolicy.NoCandidateReason(request.Task, candidates));
 
         Scored chosen;
         string reason;
-        if (withRoom.Count == 0)
+        if (withRoom == 0)
         {
             // over capacity everywhere: fill evenly (least load per slot), the best score among equals
-            var least = scored.Min(s => s.LoadPerSlot);
-            chosen = Best(scored.Where(s => s.LoadPerSlot <= least).ToList(), request);
-            reason = $"all {eligible.Count} eligible workers are full (≥ {_options.MaxQueuePerSlot} per slot); least loaded per slot";
+            chosen = leastFull!.Value;
+            reason = $"all {eligible} eligible workers are full (≥ {_options.MaxQueuePerSlot} per slot); least loaded per slot";
         }
-        else if (CandidateRanking.Fraction(_exploreSalt, request) < ExplorationShare)
+        else if (explore)
         {
-            var fewest = withRoom.Min(s => s.Samples);
-            var leastKnown = withRoom.Where(s => s.Samples == fewest).ToList();
-            chosen = leastKnown[(int)(StableHash.Of(_exploreSalt, request.ChainId, request.Task.Id) % (uint)leastKnown.Count)];
-            reason = $"{ExploreReason} (share {ExplorationShare:0.###}): {chosen.Candidate.WorkerId} has run '{type.Name}' {fewest} times, the fewest of {withRoom.Count} workers with room";
+            chosen = leastKnown!.Value;
+            reason = $"{ExploreReason} (share {ExplorationShare:0.###}): {chosen.Candidate.WorkerId} has run '{type.Name}' {chosen.Samples} times, the fewest of {withRoom} workers with room";
         }
         else
         {
-            chosen = Best(withRoom, request);
-            reason = $"highest score {chosen.Score:0.###} of {withRoom.Count} eligible workers with room ({eligible.Count} eligible)";
+            chosen = best!.Value;
+            reason = $"highest score {chosen.Score:0.###} of {withRoom} eligible workers with room ({eligible} eligible)";
         }
-
-        var top = CandidateRanking.Explain(chosen, scored, s => s.Candidate.WorkerId, s => s.Score, Explain);
-        return new PlacementDecision(chosen.Candidate.WorkerId, Name, top, reason);
+        return new PlacementDecision(chosen.Candidate.WorkerId, Name, top.Explain(chosen, Explain), reason);
     }
 
-    private Scored Score(WorkerCandidate c, TaskType type)
+    /// <summary>Higher score wins; scores within 1e-9 are ties, shared out by the hash.</summary>
+    private static bool Better(double score, double than, Scored s, Scored other, PlacementRequest request) =>
+        score - than > 1e-9 || (Math.Abs(score - than) <= 1e-9 && TieWins(s, other, request));
+
+    private static bool TieWins(Scored s, Scored other, PlacementRequest request)
+    {
+        var mine = StableHash.Of(s.Candidate.WorkerId, request.ChainId, request.Task.Id);
+        var theirs = StableHash.Of(other.Candidate.WorkerId, request.ChainId, request.Task.Id);
+        return mine < theirs || (mine == theirs && string.CompareOrdinal(s.Candidate.WorkerId, other.Candidate.WorkerId) < 0);
+    }
+
+    private Scored Score(WorkerCandidate c, TaskType type, TypeScores scores)
     {
         var slots = Math.Max(c.Slots, 1);
-        var affinity = _model.Affinity.Score(c.WorkerId, type);
+        var affinity = scores.Score(c.WorkerId);
         var heat = Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
         var nextP = NextProbability(c.Token?.LastTaskType, type);
         var continuity = _options.ContinuityFloor + (1 - _options.ContinuityFloor) * nextP;
@@ -127,8 +156,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
 
         var score = affinity * (1 - heat) * continuity * cache * load;
         var hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
-        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom,
-            _model.Affinity.Samples(c.WorkerId, type));
+        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, scores.Samples(c.WorkerId));
     }
 
     private double NextProbability(TaskType? last, TaskType next) =>
@@ -136,17 +164,36 @@ public sealed class AffinityPolicy : IPlacementPolicy
             ? _transitions.GetValueOrDefault((from, next))
             : _marginal.GetValueOrDefault(next);
 
-    /// <summary>The highest score; scores within 1e-9 are ties, shared by a stable hash of chain and task.</summary>
-    private static Scored Best(List<Scored> pool, PlacementRequest request)
-    {
-        var best = pool.Max(s => s.Score);
-        var tied = pool.Where(s => best - s.Score <= 1e-9).ToList();
-        return tied[(int)(StableHash.Of(request.ChainId, request.Task.Id) % (uint)tied.Count)];
-    }
-
     private static CandidateScore Explain(Scored s) => new(s.Candidate.WorkerId, s.Score, CandidateRanking.Terms(
         ("affinity", s.Affinity), ("heat", s.Heat), ("nextTypeP", s.NextP), ("continuity", s.Continuity),
         ("cache", s.Cache), ("load", s.Load), ("room", s.HasRoom ? 1 : 0), ("samples", s.Samples)));
+
+    /// <summary>The best three by score (ties by id) seen in the pass, for the explanation.</summary>
+    private struct TopScores
+    {
+        private Scored? _first, _second, _third;
+
+        public void Offer(Scored s)
+        {
+            if (Ahead(s, _first)) (_first, _second, _third) = (s, _first, _second);
+            else if (Ahead(s, _second)) (_second, _third) = (s, _second);
+            else if (Ahead(s, _third)) _third = s;
+        }
+
+        private static bool Ahead(Scored s, Scored? than) =>
+            than is not { } t || s.Score > t.Score || (s.Score == t.Score && string.CompareOrdinal(s.Candidate.WorkerId, t.Candidate.WorkerId) < 0);
+
+        /// <summary>The chosen candidate first, then the best others.</summary>
+        public readonly ImmutableArray<CandidateScore> Explain(Scored chosen, Func<Scored, CandidateScore> explain)
+        {
+            var builder = ImmutableArray.CreateBuilder<CandidateScore>(CandidateRanking.Explained);
+            builder.Add(explain(chosen));
+            foreach (var other in new[] { _first, _second, _third })
+                if (other is { } o && o.Candidate.WorkerId != chosen.Candidate.WorkerId && builder.Count < CandidateRanking.Explained)
+                    builder.Add(explain(o));
+            return builder.ToImmutable();
+        }
+    }
 
     private readonly record struct Scored(WorkerCandidate Candidate, double Score, double Affinity, double Heat,
         double NextP, double Continuity, double Cache, double Load, double LoadPerSlot, bool HasRoom, long Samples);
