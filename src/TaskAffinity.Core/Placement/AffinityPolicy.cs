@@ -44,9 +44,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
     private readonly AffinityPolicyOptions _options;
     private readonly int _seed;
     private readonly string _exploreSalt;
-    private readonly Dictionary<(TaskType From, TaskType To), double> _transitions = new();
-    private readonly HashSet<TaskType> _knownFrom = new();
-    private readonly Dictionary<TaskType, double> _marginal = new();
+    private readonly PlacementIndex _index;
 
     public AffinityPolicy() : this(PlacementModel.Empty) { }
 
@@ -60,15 +58,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
         (_model, _options, _seed, _exploreSalt) = (model, options, seed, $"explore-{seed}");
 
-        // index the table once per model, so a decision costs a hash lookup per worker, not a scan
-        foreach (var row in model.Transitions.Rows.IsDefault ? [] : model.Transitions.Rows)
-        {
-            if (!_knownFrom.Add(row.From)) continue;
-            foreach (var next in model.Transitions.Next(row.From).Probabilities)
-                _transitions[(row.From, next.Type)] = next.Probability;
-        }
-        foreach (var next in model.Transitions.Marginal().Probabilities)
-            _marginal[next.Type] = next.Probability;
+        _index = new PlacementIndex(model);
     }
 
     public string Name => PolicyName;
@@ -81,73 +71,101 @@ public sealed class AffinityPolicy : IPlacementPolicy
 
     public PlacementDecision Place(PlacementRequest request, IReadOnlyList<WorkerCandidate> candidates)
     {
-        // One pass, no sorting and no per-candidate allocation: this runs for every task (see PlacementBenchmarks).
+        // One pass that keeps only indices and numbers, no sorting, no allocation per candidate: this runs for
+        // every task (see PlacementBenchmarks). The full terms are computed again for the few explained.
         // Ties are broken by a hash of (worker, chain, task), so the input order never changes a decision.
         var type = request.Task.Type;
-        var scores = _model.Affinity.ForType(type);
+        var t = _index.TypeOf(type);
+        var prior = _model.Affinity.Prior(type);
         var explore = CandidateRanking.Fraction(_exploreSalt, request) < ExplorationShare;
-        Scored? best = null, leastKnown = null, leastFull = null;
+        int best = -1, leastKnown = -1, leastFull = -1, eligible = 0, withRoom = 0;
+        double bestScore = 0, fullScore = 0, fullLoad = 0;
+        long fewest = 0;
         var top = new TopScores();
-        int eligible = 0, withRoom = 0;
-        foreach (var c in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            if (!c.CanRun(request.Task)) continue;
-            var s = Score(c, type, scores);
+            var c = candidates[i];
+            // the same test as WorkerCandidate.CanRun, with the served type read from the index
+            if (!c.Online) continue;
+            var facts = _index.FactsOf(c);
+            if (!PlacementIndex.Serves(c, facts, t, type) || !request.Task.Resources.FitsWithin(c.HostCapacity)) continue;
+            var score = ScoreOf(c, facts, t, prior, out var loadPerSlot, out var hasRoom);
             eligible++;
-            top.Offer(s);
-            if (s.HasRoom)
+            top.Offer(i, score, candidates);
+            if (hasRoom)
             {
                 withRoom++;
-                if (best is null || Better(s.Score, best.Value.Score, s, best.Value, request)) best = s;
-                if (explore && (leastKnown is null || s.Samples < leastKnown.Value.Samples
-                                || (s.Samples == leastKnown.Value.Samples && TieWins(s, leastKnown.Value, request))))
-                    leastKnown = s;
+                if (best < 0 || Better(score, bestScore, c, candidates[best], request)) (best, bestScore) = (i, score);
+                if (explore)
+                {
+                    var samples = _index.Samples(t, facts);
+                    if (leastKnown < 0 || samples < fewest || (samples == fewest && TieWins(c, candidates[leastKnown], request)))
+                        (leastKnown, fewest) = (i, samples);
+                }
             }
-            else if (leastFull is null || s.LoadPerSlot < leastFull.Value.LoadPerSlot
-                     || (s.LoadPerSlot == leastFull.Value.LoadPerSlot && Better(s.Score, leastFull.Value.Score, s, leastFull.Value, request)))
-                leastFull = s;
+            else if (leastFull < 0 || loadPerSlot < fullLoad
+                     || (loadPerSlot == fullLoad && Better(score, fullScore, c, candidates[leastFull], request)))
+                (leastFull, fullScore, fullLoad) = (i, score, loadPerSlot);
         }
         if (eligible == 0)
             return PlacementDecision.None(Name, LeastLoadedPolicy.NoCandidateReason(request.Task, candidates));
 
-        Scored chosen;
+        int chosen;
         string reason;
         if (withRoom == 0)
         {
             // over capacity everywhere: fill evenly (least load per slot), the best score among equals
-            chosen = leastFull!.Value;
+            chosen = leastFull;
             reason = $"all {eligible} eligible workers are full (≥ {_options.MaxQueuePerSlot} per slot); least loaded per slot";
         }
         else if (explore)
         {
-            chosen = leastKnown!.Value;
-            reason = $"{ExploreReason} (share {ExplorationShare:0.###}): {chosen.Candidate.WorkerId} has run '{type.Name}' {chosen.Samples} times, the fewest of {withRoom} workers with room";
+            chosen = leastKnown;
+            reason = $"{ExploreReason} (share {ExplorationShare:0.###}): {candidates[chosen].WorkerId} has run '{type.Name}' {fewest} times, the fewest of {withRoom} workers with room";
         }
         else
         {
-            chosen = best!.Value;
-            reason = $"highest score {chosen.Score:0.###} of {withRoom} eligible workers with room ({eligible} eligible)";
+            chosen = best;
+            reason = $"highest score {bestScore:0.###} of {withRoom} eligible workers with room ({eligible} eligible)";
         }
-        return new PlacementDecision(chosen.Candidate.WorkerId, Name, top.Explain(chosen, Explain), reason);
+        var explained = top.Explain(chosen, i => Explain(Full(candidates[i], t, prior)));
+        return new PlacementDecision(candidates[chosen].WorkerId, Name, explained, reason);
     }
 
     /// <summary>Higher score wins; scores within 1e-9 are ties, shared out by the hash.</summary>
-    private static bool Better(double score, double than, Scored s, Scored other, PlacementRequest request) =>
-        score - than > 1e-9 || (Math.Abs(score - than) <= 1e-9 && TieWins(s, other, request));
+    private static bool Better(double score, double than, WorkerCandidate c, WorkerCandidate other, PlacementRequest request) =>
+        score - than > 1e-9 || (Math.Abs(score - than) <= 1e-9 && TieWins(c, other, request));
 
-    private static bool TieWins(Scored s, Scored other, PlacementRequest request)
+    private static bool TieWins(WorkerCandidate c, WorkerCandidate other, PlacementRequest request)
     {
-        var mine = StableHash.Of(s.Candidate.WorkerId, request.ChainId, request.Task.Id);
-        var theirs = StableHash.Of(other.Candidate.WorkerId, request.ChainId, request.Task.Id);
-        return mine < theirs || (mine == theirs && string.CompareOrdinal(s.Candidate.WorkerId, other.Candidate.WorkerId) < 0);
+        var mine = StableHash.Of(c.WorkerId, request.ChainId, request.Task.Id);
+        var theirs = StableHash.Of(other.WorkerId, request.ChainId, request.Task.Id);
+        return mine < theirs || (mine == theirs && string.CompareOrdinal(c.WorkerId, other.WorkerId) < 0);
     }
 
-    private Scored Score(WorkerCandidate c, TaskType type, TypeScores scores)
+    /// <summary>The score alone, for the pass over all candidates (the formula in the class remarks).</summary>
+    private double ScoreOf(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior, out double loadPerSlot, out bool hasRoom)
     {
         var slots = Math.Max(c.Slots, 1);
-        var affinity = scores.Score(c.WorkerId);
+        var heat = c.Heat is >= 0 and <= 1 ? c.Heat : Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
+        var continuity = _options.ContinuityFloor + (1 - _options.ContinuityFloor) * _index.Next(facts, t);
+        var cached = c.CachedInputFraction is >= 0 and <= 1 ? c.CachedInputFraction : Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
+        var cache = 1 - _options.CacheWeight + _options.CacheWeight * cached;
+        loadPerSlot = (double)c.Load / slots;
+        var load = 1 / (1 + _options.LoadWeight * loadPerSlot / _options.MaxQueuePerSlot);
+        hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
+        return _index.Score(t, facts, prior) * (1 - heat) * continuity * cache * load;
+    }
+
+    /// <summary>Every term of a candidate's score, for the explanation.</summary>
+    private Scored Full(WorkerCandidate c, int t, double prior) => Score(c, _index.FactsOf(c), t, prior);
+
+    private Scored Score(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior)
+    {
+        var slots = Math.Max(c.Slots, 1);
+        var affinity = _index.Score(t, facts, prior);
         var heat = Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
-        var nextP = NextProbability(c.Token?.LastTaskType, type);
+        var nextP = _index.Next(facts, t);
         var continuity = _options.ContinuityFloor + (1 - _options.ContinuityFloor) * nextP;
         var cached = Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
         var cache = 1 - _options.CacheWeight + _options.CacheWeight * cached;
@@ -156,41 +174,39 @@ public sealed class AffinityPolicy : IPlacementPolicy
 
         var score = affinity * (1 - heat) * continuity * cache * load;
         var hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
-        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, scores.Samples(c.WorkerId));
+        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, _index.Samples(t, facts));
     }
-
-    private double NextProbability(TaskType? last, TaskType next) =>
-        last is { } from && _knownFrom.Contains(from)
-            ? _transitions.GetValueOrDefault((from, next))
-            : _marginal.GetValueOrDefault(next);
 
     private static CandidateScore Explain(Scored s) => new(s.Candidate.WorkerId, s.Score, CandidateRanking.Terms(
         ("affinity", s.Affinity), ("heat", s.Heat), ("nextTypeP", s.NextP), ("continuity", s.Continuity),
         ("cache", s.Cache), ("load", s.Load), ("room", s.HasRoom ? 1 : 0), ("samples", s.Samples)));
 
-    /// <summary>The best three by score (ties by id) seen in the pass, for the explanation.</summary>
+    /// <summary>The best three by score (ties by id) seen in the pass, as candidate indices, for the explanation.</summary>
     private struct TopScores
     {
-        private Scored? _first, _second, _third;
+        private (int Index, double Score) _first = (-1, 0), _second = (-1, 0), _third = (-1, 0);
 
-        public void Offer(Scored s)
+        public TopScores() { }
+
+        public void Offer(int index, double score, IReadOnlyList<WorkerCandidate> candidates)
         {
-            if (Ahead(s, _first)) (_first, _second, _third) = (s, _first, _second);
-            else if (Ahead(s, _second)) (_second, _third) = (s, _second);
-            else if (Ahead(s, _third)) _third = s;
+            if (Ahead(index, score, _first, candidates)) (_first, _second, _third) = ((index, score), _first, _second);
+            else if (Ahead(index, score, _second, candidates)) (_second, _third) = ((index, score), _second);
+            else if (Ahead(index, score, _third, candidates)) _third = (index, score);
         }
 
-        private static bool Ahead(Scored s, Scored? than) =>
-            than is not { } t || s.Score > t.Score || (s.Score == t.Score && string.CompareOrdinal(s.Candidate.WorkerId, t.Candidate.WorkerId) < 0);
+        private static bool Ahead(int index, double score, (int Index, double Score) than, IReadOnlyList<WorkerCandidate> candidates) =>
+            than.Index < 0 || score > than.Score
+            || (score == than.Score && string.CompareOrdinal(candidates[index].WorkerId, candidates[than.Index].WorkerId) < 0);
 
         /// <summary>The chosen candidate first, then the best others.</summary>
-        public readonly ImmutableArray<CandidateScore> Explain(Scored chosen, Func<Scored, CandidateScore> explain)
+        public readonly ImmutableArray<CandidateScore> Explain(int chosen, Func<int, CandidateScore> explain)
         {
             var builder = ImmutableArray.CreateBuilder<CandidateScore>(CandidateRanking.Explained);
             builder.Add(explain(chosen));
-            foreach (var other in new[] { _first, _second, _third })
-                if (other is { } o && o.Candidate.WorkerId != chosen.Candidate.WorkerId && builder.Count < CandidateRanking.Explained)
-                    builder.Add(explain(o));
+            foreach (var (index, _) in new[] { _first, _second, _third })
+                if (index >= 0 && index != chosen && builder.Count < CandidateRanking.Explained)
+                    builder.Add(explain(index));
             return builder.ToImmutable();
         }
     }

@@ -40,7 +40,5 @@ internal static class CandidateRanking
         return [explain(chosen), .. others.Select(explain)];
     }
 
-    public static ImmutableSortedDictionary<string, double> Terms(params (string Name, double Value)[] terms) =>
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-            terms.Select(t => new KeyValuePair<string, double>(t.Name, t.Value)));
+    public static ScoreTerms Terms(params (string Name, double Value)[] terms) => ScoreTerms.Of(terms);
 }

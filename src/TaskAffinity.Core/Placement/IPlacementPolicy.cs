@@ -51,7 +51,7 @@ public sealed record WorkerCandidate(
 }
 
 /// <summary>One candidate's score in a decision, with the terms that made it (for explanations).</summary>
-public sealed record CandidateScore(string WorkerId, double Score, ImmutableSortedDictionary<string, double> Terms);
+public sealed record CandidateScore(string WorkerId, double Score, ScoreTerms Terms);
 
 /// <summary>
 /// The chosen worker, or none with the reason. <see cref="TopCandidates"/> holds the best few, best first.

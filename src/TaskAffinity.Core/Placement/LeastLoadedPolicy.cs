@@ -30,8 +30,7 @@ public sealed class LeastLoadedPolicy : IPlacementPolicy
         var top = eligible
             .OrderBy(c => c.Load).ThenBy(c => c.WorkerId == chosen.WorkerId ? 0 : 1).ThenBy(c => c.WorkerId, StringComparer.Ordinal)
             .Take(Explained)
-            .Select(c => new CandidateScore(c.WorkerId, -c.Load, ImmutableSortedDictionary.CreateRange(
-                new Dictionary<string, double> { ["queued"] = c.Queued, ["running"] = c.Running })))
+            .Select(c => new CandidateScore(c.WorkerId, -c.Load, ScoreTerms.Of(("queued", c.Queued), ("running", c.Running))))
             .ToImmutableArray();
         return new PlacementDecision(chosen.WorkerId, Name, top, $"least loaded of {eligible.Count} eligible workers (load {least})");
     }
