@@ -144,37 +144,42 @@ public sealed class AffinityPolicy : IPlacementPolicy
     }
 
     /// <summary>The score alone, for the pass over all candidates (the formula in the class remarks).</summary>
-    private double ScoreOf(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior, out double loadPerSlot, out bool hasRoom)
+    private double ScoreOf(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior, out double loadPerSlot, out bool hasRoom) =>
+        _index.Score(t, facts, prior) * (1 - Heat(c)) * Continuity(_index.Next(facts, t)) * Cache(c) * Load(c, out loadPerSlot, out hasRoom);
+
+    /// <summary>Every term of a candidate's score, for the explanation; the same terms as <see cref="ScoreOf"/>.</summary>
+    private Scored Full(WorkerCandidate c, int t, double prior)
     {
-        var slots = Math.Max(c.Slots, 1);
-        var heat = c.Heat is >= 0 and <= 1 ? c.Heat : Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
-        var continuity = _options.ContinuityFloor + (1 - _options.ContinuityFloor) * _index.Next(facts, t);
-        var cached = c.CachedInputFraction is >= 0 and <= 1 ? c.CachedInputFraction : Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
-        var cache = 1 - _options.CacheWeight + _options.CacheWeight * cached;
-        loadPerSlot = (double)c.Load / slots;
-        var load = 1 / (1 + _options.LoadWeight * loadPerSlot / _options.MaxQueuePerSlot);
-        hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
-        return _index.Score(t, facts, prior) * (1 - heat) * continuity * cache * load;
+        var facts = _index.FactsOf(c);
+        var (affinity, heat, nextP, cache) = (_index.Score(t, facts, prior), Heat(c), _index.Next(facts, t), Cache(c));
+        var load = Load(c, out var loadPerSlot, out var hasRoom);
+        var continuity = Continuity(nextP);
+        var score = affinity * (1 - heat) * continuity * cache * load;
+        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, _index.Samples(t, facts));
     }
 
-    /// <summary>Every term of a candidate's score, for the explanation.</summary>
-    private Scored Full(WorkerCandidate c, int t, double prior) => Score(c, _index.FactsOf(c), t, prior);
+    // h = clamp(heat, 0, 1); a non-finite heat counts as saturated
+    private static double Heat(WorkerCandidate c) =>
+        c.Heat is >= 0 and <= 1 ? c.Heat : Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
 
-    private Scored Score(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior)
+    // c = β + (1 − β) · P(t | last)
+    private double Continuity(double nextP) => _options.ContinuityFloor + (1 - _options.ContinuityFloor) * nextP;
+
+    // k = 1 − κ + κ · cached
+    private double Cache(WorkerCandidate c)
+    {
+        var cached = c.CachedInputFraction is >= 0 and <= 1 ? c.CachedInputFraction
+            : Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
+        return 1 - _options.CacheWeight + _options.CacheWeight * cached;
+    }
+
+    // λ = 1 / (1 + L · ρ / R) with ρ = load / slots; a worker has room while load < R · slots
+    private double Load(WorkerCandidate c, out double loadPerSlot, out bool hasRoom)
     {
         var slots = Math.Max(c.Slots, 1);
-        var affinity = _index.Score(t, facts, prior);
-        var heat = Math.Clamp(double.IsFinite(c.Heat) ? c.Heat : 1, 0, 1);
-        var nextP = _index.Next(facts, t);
-        var continuity = _options.ContinuityFloor + (1 - _options.ContinuityFloor) * nextP;
-        var cached = Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
-        var cache = 1 - _options.CacheWeight + _options.CacheWeight * cached;
-        var loadPerSlot = (double)c.Load / slots;
-        var load = 1 / (1 + _options.LoadWeight * loadPerSlot / _options.MaxQueuePerSlot);
-
-        var score = affinity * (1 - heat) * continuity * cache * load;
-        var hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
-        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, _index.Samples(t, facts));
+        loadPerSlot = (double)c.Load / slots;
+        hasRoom = c.Load < _options.MaxQueuePerSlot * slots;
+        return 1 / (1 + _options.LoadWeight * loadPerSlot / _options.MaxQueuePerSlot);
     }
 
     private static CandidateScore Explain(Scored s) => new(s.Candidate.WorkerId, s.Score, CandidateRanking.Terms(
