@@ -51,7 +51,8 @@ internal sealed class DemoCommand
         foreach (var file in Directory.Exists(options.DataDirectory) ? Directory.GetFiles(options.DataDirectory, "taskaffinity.db*") : [])
             File.Delete(file);
 
-        using var host = NodeHost.Build(options, LogEventLevel.Warning);
+        // The console carries progress and the summary; warnings (e.g. Akka's shutdown chatter) go to the log file.
+        using var host = NodeHost.Build(options, LogEventLevel.Error);
         Console.WriteLine($"TaskAffinity demo: {workload.Sessions} sessions, seed {workload.Seed}, {workload.Rate:0.#} sessions/s; database {options.SqliteFile}");
         await host.StartAsync(cancellationToken);
         try
