@@ -100,9 +100,7 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
             _profiles[(o.WorkerId, o.Type)] = new ProfileEntry(o.WorkerId, o.Type, o.Profile);
             var history = o.History.IsDefault ? [] : o.History;
             var context = new PredictionContext(history, o.AppId, o.WorkerId, o.WorkerLastType, o.At.Hour);
-            _model.Observe(context, o.Type);
-            if (history.Length > 0)
-                _model.Chains.Observe(history[^1], o.Type, o.InputBytes);
+            _model.Observe(context, o.Type, o.InputBytes); // also records the chain edge from the last type
         }
         _version++;
     }

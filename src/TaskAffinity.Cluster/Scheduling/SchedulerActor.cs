@@ -93,15 +93,15 @@ internal sealed class SchedulerActor : ReceiveActor
             Sender.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
             return;
         }
-        var worker = candidates.First(c => c.WorkerId == decision.WorkerId);
+        var workerId = decision.WorkerId!;
         var type = place.Spec.Type;
-        var predicted = worker.Token.LastTaskType is { } last ? _model.Transitions.P(last, type) : 0;
-        var expectedMs = _model.Affinity.Profile(worker.WorkerId, type) is { Samples: > 0 } profile
+        var predicted = _directory.TokenOf(workerId).LastTaskType is { } last ? _model.Transitions.P(last, type) : 0;
+        var expectedMs = _model.Affinity.Profile(workerId, type) is { Samples: > 0 } profile
             ? profile.DurationMs
             : place.Spec.EstimatedDuration.TotalMilliseconds;
-        _directory.NoteAssigned(decision.WorkerId!);
-        _workers.Tell(new AssignTask(decision.WorkerId!, place.ChainId, place.TaskId, place.Attempt, place.Spec,
+        _directory.NoteAssigned(workerId);
+        _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
             place.AppId, place.History, predicted, expectedMs));
-        Sender.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, decision.WorkerId!, $"{decision.Policy}: {decision.Reason}"));
+        Sender.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, $"{decision.Policy}: {decision.Reason}"));
     }
 }

@@ -26,6 +26,10 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
             _workers[workerId] = (entry.Candidate with { Queued = entry.Candidate.Queued + 1 }, entry.HeardAt);
     }
 
+    /// <summary>The token the worker last reported (empty for a worker never heard of).</summary>
+    public WorkerToken TokenOf(string workerId) =>
+        _workers.TryGetValue(workerId, out var entry) ? entry.Candidate.Token : WorkerToken.Empty;
+
     public IReadOnlyList<WorkerCandidate> Candidates(DateTimeOffset now) =>
         _workers.Values.Select(w => now - w.HeardAt > staleAfter ? w.Candidate with { Online = false } : w.Candidate).ToList();
 
