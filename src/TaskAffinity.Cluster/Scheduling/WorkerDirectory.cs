@@ -10,28 +10,58 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// own placements, so a burst of tasks spreads out instead of piling onto the worker that last looked idle.
 /// A worker not heard from for the stale interval counts as offline.
 /// </summary>
+/// <remarks>
+/// Each worker keeps the position it was first heard at, and its candidate object is replaced only when
+/// something about it changes, because the placement policy remembers what it worked out per position and
+/// object (<c>PlacementIndex</c>): a decision then costs a few array reads per worker.
+/// </remarks>
 internal sealed class WorkerDirectory(TimeSpan staleAfter)
 {
-    private readonly Dictionary<string, (WorkerCandidate Candidate, DateTimeOffset HeardAt)> _workers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+    private readonly List<WorkerCandidate> _current = [];
+    private readonly List<DateTimeOffset> _heardAt = [];
+    private readonly List<WorkerCandidate> _view = []; // _current with the stale ones offline, handed to the policy
 
-    public int Count => _workers.Count;
+    public int Count => _current.Count;
 
-    public void Update(WorkerStatus status, DateTimeOffset now) =>
-        _workers[status.WorkerId] = (new WorkerCandidate(status.WorkerId, status.HostId, status.Online, status.ServedTypes,
-            status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1 }, now);
+    public void Update(WorkerStatus status, DateTimeOffset now)
+    {
+        var candidate = new WorkerCandidate(status.WorkerId, status.HostId, status.Online, status.ServedTypes,
+            status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1 };
+        if (_positions.TryGetValue(status.WorkerId, out var i))
+        {
+            (_current[i], _heardAt[i]) = (candidate, now);
+            return;
+        }
+        _positions[status.WorkerId] = _current.Count;
+        _current.Add(candidate);
+        _heardAt.Add(now);
+        _view.Add(candidate);
+    }
 
     public void NoteAssigned(string workerId)
     {
-        if (_workers.TryGetValue(workerId, out var entry))
-            _workers[workerId] = (entry.Candidate with { Queued = entry.Candidate.Queued + 1 }, entry.HeardAt);
+        if (_positions.TryGetValue(workerId, out var i))
+            _current[i] = _current[i] with { Queued = _current[i].Queued + 1 };
     }
 
     /// <summary>The token the worker last reported (empty for a worker never heard of).</summary>
     public WorkerToken TokenOf(string workerId) =>
-        _workers.TryGetValue(workerId, out var entry) ? entry.Candidate.Token : WorkerToken.Empty;
+        _positions.TryGetValue(workerId, out var i) ? _current[i].Token : WorkerToken.Empty;
 
-    public IReadOnlyList<WorkerCandidate> Candidates(DateTimeOffset now) =>
-        _workers.Values.Select(w => now - w.HeardAt > staleAfter ? w.Candidate with { Online = false } : w.Candidate).ToList();
+    /// <summary>
+    /// Every worker as of <paramref name="now"/>, each at its own position. The list is the directory's own and
+    /// changes with the next update: read it before then (the scheduler actor does, within one message).
+    /// </summary>
+    public IReadOnlyList<WorkerCandidate> Candidates(DateTimeOffset now)
+    {
+        for (var i = 0; i < _current.Count; i++)
+        {
+            var candidate = _current[i];
+            _view[i] = candidate.Online && now - _heardAt[i] > staleAfter ? candidate with { Online = false } : candidate;
+        }
+        return _view;
+    }
 
     /// <summary>What admission needs: the types some online worker serves and the largest host in each dimension.</summary>
     public AdmissionRules Rules(int maxTasksPerChain, DateTimeOffset now)

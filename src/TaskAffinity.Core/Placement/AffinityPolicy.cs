@@ -1,5 +1,6 @@
 using TaskAffinity.Core.Affinity;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Core.Placement;
@@ -58,7 +59,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
         (_model, _options, _seed, _exploreSalt) = (model, options, seed, $"explore-{seed}");
 
-        _index = new PlacementIndex(model);
+        _index = new PlacementIndex(model, TermsOf);
     }
 
     public string Name => PolicyName;
@@ -82,14 +83,17 @@ public sealed class AffinityPolicy : IPlacementPolicy
         double bestScore = 0, fullScore = 0, fullLoad = 0;
         long fewest = 0;
         var top = new TopScores();
-        for (var i = 0; i < candidates.Count; i++)
+        var needs = request.Task.Resources;
+        var all = AsSpan(candidates);
+        for (var i = 0; i < all.Length; i++)
         {
-            var c = candidates[i];
+            var c = all[i];
             // the same test as WorkerCandidate.CanRun, with the served type read from the index
             if (!c.Online) continue;
-            var facts = _index.FactsOf(c);
-            if (!PlacementIndex.Serves(c, facts, t, type) || !request.Task.Resources.FitsWithin(c.HostCapacity)) continue;
-            var score = ScoreOf(c, facts, t, prior, out var loadPerSlot, out var hasRoom);
+            ref readonly var facts = ref _index.FactsOf(c, i);
+            if (!PlacementIndex.Serves(c, facts, t, type) || !needs.FitsWithin(c.HostCapacity)) continue;
+            var score = _index.Score(t, facts, prior) * Continuity(_index.Next(facts, t)) * Cache(c) * facts.Terms.Product;
+            var (loadPerSlot, hasRoom) = (facts.Terms.LoadPerSlot, facts.Terms.HasRoom);
             eligible++;
             top.Offer(i, score, candidates);
             if (hasRoom)
@@ -128,9 +132,16 @@ public sealed class AffinityPolicy : IPlacementPolicy
             chosen = best;
             reason = $"highest score {bestScore:0.###} of {withRoom} eligible workers with room ({eligible} eligible)";
         }
-        var explained = top.Explain(chosen, i => Explain(Full(candidates[i], t, prior)));
+        var explained = top.Explain(chosen, i => Explain(Full(candidates[i], i, t, prior)));
         return new PlacementDecision(candidates[chosen].WorkerId, Name, explained, reason);
     }
+
+    private static ReadOnlySpan<WorkerCandidate> AsSpan(IReadOnlyList<WorkerCandidate> candidates) => candidates switch
+    {
+        WorkerCandidate[] array => array,
+        List<WorkerCandidate> list => CollectionsMarshal.AsSpan(list),
+        _ => candidates.ToArray(),
+    };
 
     /// <summary>Higher score wins; scores within 1e-9 are ties, shared out by the hash.</summary>
     private static bool Better(double score, double than, WorkerCandidate c, WorkerCandidate other, PlacementRequest request) =>
@@ -143,19 +154,22 @@ public sealed class AffinityPolicy : IPlacementPolicy
         return mine < theirs || (mine == theirs && string.CompareOrdinal(c.WorkerId, other.WorkerId) < 0);
     }
 
-    /// <summary>The score alone, for the pass over all candidates (the formula in the class remarks).</summary>
-    private double ScoreOf(WorkerCandidate c, in PlacementIndex.Facts facts, int t, double prior, out double loadPerSlot, out bool hasRoom) =>
-        _index.Score(t, facts, prior) * (1 - Heat(c)) * Continuity(_index.Next(facts, t)) * Cache(c) * Load(c, out loadPerSlot, out hasRoom);
-
-    /// <summary>Every term of a candidate's score, for the explanation; the same terms as <see cref="ScoreOf"/>.</summary>
-    private Scored Full(WorkerCandidate c, int t, double prior)
+    /// <summary>Every term of a candidate's score, for the explanation; the same product as the pass in <see cref="Place"/>.</summary>
+    private Scored Full(WorkerCandidate c, int position, int t, double prior)
     {
-        var facts = _index.FactsOf(c);
-        var (affinity, heat, nextP, cache) = (_index.Score(t, facts, prior), Heat(c), _index.Next(facts, t), Cache(c));
-        var load = Load(c, out var loadPerSlot, out var hasRoom);
+        ref readonly var facts = ref _index.FactsOf(c, position);
+        var (affinity, nextP, cache, terms) = (_index.Score(t, facts, prior), _index.Next(facts, t), Cache(c), facts.Terms);
         var continuity = Continuity(nextP);
-        var score = affinity * (1 - heat) * continuity * cache * load;
-        return new Scored(c, score, affinity, heat, nextP, continuity, cache, load, loadPerSlot, hasRoom, _index.Samples(t, facts));
+        var score = affinity * continuity * cache * terms.Product;
+        return new Scored(c, score, affinity, terms.Heat, nextP, continuity, cache, terms.Load, terms.LoadPerSlot, terms.HasRoom,
+            _index.Samples(t, facts));
+    }
+
+    /// <summary>The terms that depend on the candidate alone; the index keeps them per candidate object.</summary>
+    private CandidateTerms TermsOf(WorkerCandidate c)
+    {
+        var load = Load(c, out var loadPerSlot, out var hasRoom);
+        return new CandidateTerms(Heat(c), load, loadPerSlot, hasRoom);
     }
 
     // h = clamp(heat, 0, 1); a non-finite heat counts as saturated

@@ -6,14 +6,14 @@ namespace TaskAffinity.Core.Placement;
 /// <summary>
 /// Integer indexes over one model, built once when a policy receives it, so that a decision over thousands of
 /// workers costs array reads per worker rather than string-keyed lookups (PlacementBenchmarks). Also a memo of
-/// what each candidate object means in those indexes: the scheduler reuses a candidate object until that
-/// worker's status changes, so most candidates are looked up by reference. Not thread-safe: one policy per
-/// scheduler (or simulator run), as policies are used.
+/// what each candidate object means in those indexes, kept by position in the candidate list: the scheduler
+/// keeps each worker at the same position and reuses its candidate object until the worker's status changes,
+/// so most lookups are one reference comparison. Not thread-safe: one policy per scheduler (or simulator run),
+/// as policies are used.
 /// </summary>
 internal sealed class PlacementIndex
 {
     private const int MaxTypes = 64; // served types are a bit mask; types beyond this take the slow path
-    private const int MemoLimit = 65_536;
 
     private readonly Dictionary<TaskType, int> _types = new();
     private readonly Dictionary<string, int> _workers = new(StringComparer.Ordinal);
@@ -21,13 +21,21 @@ internal sealed class PlacementIndex
     private readonly long[][] _samples;    // [type][worker]
     private readonly double[]?[] _next;    // [from][to]; null when the table has no row for 'from'
     private readonly double[] _marginal;   // [to]
-    private readonly Dictionary<WorkerCandidate, Facts> _memo = new(ReferenceEqualityComparer.Instance);
+    private WorkerCandidate?[] _memoFor = [];  // [position] the candidate object the facts below were computed for
+    private Facts[] _memo = [];                // [position]
 
-    /// <summary>A candidate in index terms: its worker index (-1 if the model has not seen it), served-type bits, last type.</summary>
-    public readonly record struct Facts(int Worker, ulong Served, int LastType);
+    private readonly Func<WorkerCandidate, CandidateTerms> _termsOf;
 
-    public PlacementIndex(PlacementModel model)
+    /// <summary>
+    /// A candidate in index terms: its worker index (-1 if the model has not seen it), served-type bits, last
+    /// type, and the policy's terms that depend on the candidate alone (not on the task).
+    /// </summary>
+    public readonly record struct Facts(int Worker, ulong Served, int LastType, CandidateTerms Terms);
+
+    /// <param name="termsOf">The policy's candidate-only terms, computed once per candidate object.</param>
+    public PlacementIndex(PlacementModel model, Func<WorkerCandidate, CandidateTerms> termsOf)
     {
+        _termsOf = termsOf;
         var map = model.Affinity;
         var rows = model.Transitions.Rows.IsDefault ? [] : model.Transitions.Rows;
         var types = map.Entries.Select(e => e.Type)
@@ -68,17 +76,28 @@ internal sealed class PlacementIndex
 
     public int TypeOf(TaskType type) => _types.TryGetValue(type, out var t) ? t : -1;
 
-    public Facts FactsOf(WorkerCandidate candidate)
+    /// <summary>The candidate's facts; <paramref name="position"/> is its place in the list being decided over.</summary>
+    public ref readonly Facts FactsOf(WorkerCandidate candidate, int position)
     {
-        if (_memo.TryGetValue(candidate, out var facts)) return facts;
-        if (_memo.Count >= MemoLimit) _memo.Clear(); // candidates replaced by newer statuses are never asked for again
+        var memoFor = _memoFor;
+        if ((uint)position < (uint)memoFor.Length && ReferenceEquals(memoFor[position], candidate)) return ref _memo[position];
+        if (position >= memoFor.Length)
+        {
+            var size = Math.Max(position + 1, memoFor.Length * 2);
+            Array.Resize(ref _memoFor, size);
+            Array.Resize(ref _memo, size);
+        }
+        (_memoFor[position], _memo[position]) = (candidate, Compute(candidate));
+        return ref _memo[position];
+    }
+
+    private Facts Compute(WorkerCandidate candidate)
+    {
         ulong served = 0;
         foreach (var type in candidate.ServedTypes)
             if (_types.TryGetValue(type, out var t)) served |= 1UL << t;
         var last = candidate.Token?.LastTaskType is { } l && _types.TryGetValue(l, out var lt) ? lt : -1;
-        facts = new Facts(_workers.TryGetValue(candidate.WorkerId, out var w) ? w : -1, served, last);
-        _memo[candidate] = facts;
-        return facts;
+        return new Facts(_workers.TryGetValue(candidate.WorkerId, out var w) ? w : -1, served, last, _termsOf(candidate));
     }
 
     /// <summary>Whether the candidate serves the type (<paramref name="t"/> its index, or -1 for a type the model does not know).</summary>
@@ -96,4 +115,13 @@ internal sealed class PlacementIndex
         t < 0 ? 0
         : facts.LastType >= 0 && _next[facts.LastType] is { } row ? row[t]
         : _marginal[t];
+}
+
+/// <summary>
+/// The terms of a candidate's score that do not depend on the task: heat h and load λ, their product
+/// (1 − h) · λ, the load per slot and whether the worker has room.
+/// </summary>
+internal readonly record struct CandidateTerms(double Heat, double Load, double LoadPerSlot, bool HasRoom)
+{
+    public double Product { get; } = (1 - Heat) * Load;
 }

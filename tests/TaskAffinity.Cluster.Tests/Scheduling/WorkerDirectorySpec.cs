@@ -94,6 +94,28 @@ public sealed class WorkerDirectorySpec
     }
 
     [Fact]
+    public void Workers_keep_their_positions_and_an_unchanged_worker_keeps_its_candidate_object()
+    {
+        // the placement policy's memo relies on both
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0"), Now);
+        directory.Update(Status("host-b/0"), Now);
+        directory.Update(Status("host-c/0"), Now);
+        var first = directory.Candidates(Now).ToList();
+
+        directory.Update(Status("host-b/0", queued: 3), Now.AddSeconds(1));
+        directory.NoteAssigned("host-c/0");
+        var second = directory.Candidates(Now.AddSeconds(1)).ToList();
+
+        second.Select(c => c.WorkerId).ShouldBe(["host-a/0", "host-b/0", "host-c/0"]);
+        second[0].ShouldBeSameAs(first[0]);
+        second[1].Queued.ShouldBe(3);
+        second[2].Queued.ShouldBe(1);
+        second[1].ShouldNotBeSameAs(first[1]);
+        second[2].ShouldNotBeSameAs(first[2]);
+    }
+
+    [Fact]
     public void Rules_offer_only_the_types_online_workers_serve()
     {
         var directory = new WorkerDirectory(StaleAfter);

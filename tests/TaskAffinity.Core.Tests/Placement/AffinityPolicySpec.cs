@@ -152,6 +152,28 @@ public class AffinityPolicySpec
     }
 
     [Fact]
+    public void A_policy_reused_across_decisions_sees_every_change_to_its_candidates()
+    {
+        // The policy remembers what it worked out per position and candidate object; a replaced object or a
+        // moved worker must be seen afresh, exactly as a new policy would.
+        var warm = Policy(TwoEqual);
+        var lists = new WorkerCandidate[][]
+        {
+            [Worker("a"), Worker("b", running: 1)],
+            [Worker("a", running: 1, queued: 1), Worker("b", running: 1)],
+            [Worker("b"), Worker("a", heat: 0.9)],
+            [Worker("b", online: false), Worker("a", heat: 0.9)],
+            [Worker("b", serves: "Y"), Worker("a", last: "Y")],
+        };
+
+        var expected = lists.Select(list => Policy(TwoEqual).Place(Request(), list).WorkerId).ToList();
+        var reused = lists.Select(list => warm.Place(Request(), list).WorkerId).ToList();
+
+        reused.ShouldBe(expected);
+        expected.ShouldBe(["a", "b", "b", "a", "a"]);
+    }
+
+    [Fact]
     public void Exploration_tries_a_worker_that_has_never_run_the_type()
     {
         // "y-only" knows Y but has never run X: exploring placements of X go to it; greedy ones go to "a",
