@@ -147,18 +147,21 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
                 Dispatch(task);
     }
 
-    private void Dispatch(TaskSpec task)
+    private void Dispatch(TaskSpec task, string? avoidWorker = null)
     {
         var attempt = _state.CurrentAttempt(task.Id);
         _leases.Open(task.Id, attempt, Now);
-        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id)));
+        var lookahead = _settings.Prefetch.Enabled ? _settings.Prefetch.Lookahead : 0;
+        var upcoming = _state.UpcomingAfter(task.Id, lookahead).Select(u => new UpcomingTask(u.Spec, u.Steps)).ToImmutableArray();
+        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id), upcoming, avoidWorker));
     }
 
-    private void Replace(string taskId)
+    /// <summary>Places a task again; <paramref name="avoidWorker"/> is the worker that gave it back, if one did.</summary>
+    private void Replace(string taskId, string? avoidWorker = null)
     {
         _leases.Release(taskId);
         if (!_state.Tasks[taskId].IsFinal)
-            Dispatch(_state.Graph![taskId]);
+            Dispatch(_state.Graph![taskId], avoidWorker);
     }
 
     private void OnPlaced(TaskPlaced placed)
@@ -197,8 +200,8 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     {
         var current = _leases.Get(returned.TaskId, returned.Attempt);
         if (current is null || current.WorkerId != returned.WorkerId) return;
-        _log.Info("Chain {0}: task {1} returned by {2} ({3}); placing it again", _state.ChainId, returned.TaskId, returned.WorkerId, returned.Reason);
-        Replace(returned.TaskId);
+        _log.Debug("Chain {0}: task {1} returned by {2} ({3}); placing it again", _state.ChainId, returned.TaskId, returned.WorkerId, returned.Reason);
+        Replace(returned.TaskId, returned.WorkerId);
     }
 
     /// <summary>

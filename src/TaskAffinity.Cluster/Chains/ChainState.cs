@@ -42,6 +42,31 @@ public sealed record ChainState(
                                      && t.DependsOn.All(d => Tasks[d].Phase == TaskPhase.Succeeded));
 
     /// <summary>
+    /// The tasks a task leads to, up to <paramref name="steps"/> dependency steps ahead (1 = its direct
+    /// dependents), nearest first and each once, leaving out those already ended. For staging their inputs early.
+    /// </summary>
+    public IReadOnlyList<(TaskSpec Spec, int Steps)> UpcomingAfter(string taskId, int steps)
+    {
+        var upcoming = new List<(TaskSpec, int)>();
+        if (Graph is null || steps <= 0) return upcoming;
+        var seen = new HashSet<string>(StringComparer.Ordinal) { taskId };
+        var frontier = new List<string> { taskId };
+        for (var step = 1; step <= steps && frontier.Count > 0; step++)
+        {
+            var next = new List<string>();
+            foreach (var id in frontier)
+                foreach (var dependent in Graph.DependentsOf(id))
+                    if (seen.Add(dependent) && !Tasks[dependent].IsFinal)
+                    {
+                        upcoming.Add((Graph[dependent], step));
+                        next.Add(dependent);
+                    }
+            frontier = next;
+        }
+        return upcoming;
+    }
+
+    /// <summary>
     /// The task types that led to a task, oldest first: its first dependency, that one's first dependency, and
     /// so on (up to <paramref name="max"/>). For the linear chains most sessions are, this is the sequence so far.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Cluster.Workers;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
@@ -9,8 +10,10 @@ using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 namespace TaskAffinity.Cluster.Execution;
 
 /// <summary>
-/// Executes the tasks of one worker slot, one at a time, on the node that hosts it. It announces itself to its
-/// worker entity at start and then on every heartbeat, so an entity that moved or restarted finds it again.
+/// Executes the tasks of one worker slot, one at a time, on the node that hosts it, with its inputs read
+/// through the node's cache. It announces itself to its worker entity at start and then on every heartbeat,
+/// so an entity that moved or restarted finds it again; what the entity asks to stage it passes to the
+/// node's stager.
 /// </summary>
 internal sealed class SlotActor : ReceiveActor, IWithTimers
 {
@@ -21,12 +24,19 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private readonly HandlerRegistry _handlers;
     private readonly TaskAffinitySettings _settings;
     private readonly IActorRef _workers;
+    private readonly IActorRef _stager;
+    private readonly HostData _data;
+    private readonly PrefetchMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<RunTask> _waiting = new();
     private TaskKey? _running;
 
-    public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers)
+    public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers,
+        IActorRef stager, HostData data, PrefetchMetrics metrics)
     {
+        _stager = stager;
+        _data = data;
+        _metrics = metrics;
         _workerId = workerId;
         _hostId = hostId;
         _handlers = handlers;
@@ -36,6 +46,7 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
         Receive<Heartbeat>(_ => Announce());
         Receive<SlotAcknowledged>(_ => { });
         Receive<RunTask>(OnRun);
+        Receive<StagingProtocol.StageInputs>(stage => _stager.Tell(stage));
         Receive<Ran>(OnRan);
     }
 
@@ -67,8 +78,9 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private void Start(RunTask run)
     {
         _running = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
+        _metrics.TaskStarted(run.Prefetched, TimeSpan.FromMilliseconds(run.BufferedMs), run.Waiting);
         var handler = _handlers.Find(run.Spec);
-        var context = new TaskContext(run.ChainId, run.TaskId, run.Attempt, _workerId, _hostId, run.Spec);
+        var context = new TaskContext(run.ChainId, run.TaskId, run.Attempt, _workerId, _hostId, run.Spec, _data, run.Prefetched);
         var timeout = _settings.TaskTimeout;
         Execute(handler, context, timeout).PipeTo(Self, success: outcome => new Ran(run, outcome));
     }
@@ -82,11 +94,16 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
             return TaskOutcome.Failure(TimeSpan.Zero, ResourceVector.Zero,
                 $"no handler named '{context.Spec.HandlerName}' on worker {context.WorkerId}");
         using var cts = new CancellationTokenSource(timeout);
+        using var _ = context; // unpins the inputs it read
         try
         {
             // WaitAsync bounds the wait even for a handler that ignores its cancellation token.
             var output = await Task.Run(() => handler.HandleAsync(context, cts.Token)).WaitAsync(timeout).ConfigureAwait(false);
             return TaskOutcome.Success(clock.Elapsed, context.ResourcesUsed ?? requested, context.BytesRead, output ?? "");
+        }
+        catch (TaskRefusedException e) when (context.Prefetched)
+        {
+            return TaskOutcome.Refusal(clock.Elapsed, e.Message);
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cts.IsCancellationRequested))
         {
@@ -101,7 +118,9 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private void OnRan(Ran ran)
     {
         _running = null;
-        if (!ran.Outcome.Succeeded)
+        if (ran.Outcome.Refused)
+            _log.Info("Slot {0}: task {1}/{2} refused from the prefetch buffer: {3}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Outcome.Error);
+        else if (!ran.Outcome.Succeeded)
             _log.Info("Slot {0}: task {1}/{2} attempt {3} failed: {4}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome.Error);
         _workers.Tell(new TaskRan(_workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome));
         if (_waiting.Count > 0)

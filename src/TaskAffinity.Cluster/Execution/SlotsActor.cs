@@ -1,13 +1,15 @@
 using Akka.Actor;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Staging;
 using static TaskAffinity.Cluster.Hosts.HostProtocol;
 
 namespace TaskAffinity.Cluster.Execution;
 
 /// <summary>
 /// The worker slots homed on this node (children named <c>slot-N</c>, worker ids <c>host/N</c>). Registers the
-/// host's capacity with its host entity at start, repeating until acknowledged.
+/// host's capacity with its host entity at start, repeating until acknowledged. Also the node's stager
+/// (child <c>stager</c>), which stages inputs into the node's cache for these slots.
 /// </summary>
 internal sealed class SlotsActor : ReceiveActor, IWithTimers
 {
@@ -16,14 +18,16 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
     private readonly IActorRef _hosts;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public SlotsActor(string hostId, string nodeAddress, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers, IActorRef hosts)
+    public SlotsActor(string hostId, string nodeAddress, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers, IActorRef hosts,
+        HostData data, PrefetchMetrics metrics)
     {
         _hosts = hosts;
+        var stager = Context.ActorOf(Props.Create(() => new StagerActor(data, settings.Prefetch, metrics)), "stager");
         _registration = new RegisterHost(hostId, nodeAddress, settings.HostCapacity, settings.SlotsPerNode, handlers.ServedTypes);
         for (var i = 0; i < settings.SlotsPerNode; i++)
         {
             var workerId = $"{hostId}/{i}";
-            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers)), $"slot-{i}");
+            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers, stager, data, metrics)), $"slot-{i}");
         }
 
         Receive<RegisterTick>(_ => _hosts.Tell(_registration));

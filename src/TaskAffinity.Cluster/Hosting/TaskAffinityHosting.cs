@@ -12,6 +12,7 @@ using TaskAffinity.Cluster.Execution;
 using TaskAffinity.Cluster.Hosts;
 using TaskAffinity.Cluster.Prediction;
 using TaskAffinity.Cluster.Scheduling;
+using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Cluster.Workers;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
@@ -45,6 +46,8 @@ public static class TaskAffinityHosting
         services.AddSingleton(node.Settings);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandlerRegistry>();
+        services.TryAddSingleton<PrefetchMetrics>();
+        services.TryAddSingleton(sp => new HostData(node.Settings.Prefetch.Cache, sp.GetService<IDataSource>()));
         services.AddAkka(options.SystemName, (builder, sp) =>
         {
             builder.AddTaskAffinityNode(node, sp);
@@ -58,6 +61,7 @@ public static class TaskAffinityHosting
         var options = node.Options;
         var settings = node.Settings;
         var clock = sp.GetRequiredService<TimeProvider>();
+        var metrics = sp.GetRequiredService<PrefetchMetrics>();
 
         builder
             .AddHocon(node.Hocon, HoconAddMode.Prepend)
@@ -82,7 +86,7 @@ public static class TaskAffinityHosting
                 .WithSingleton<PredictorKey>("predictor", (system, _, _) => Props.Create(() => new PredictorActor(settings, DistributedPubSub.Get(system).Mediator)),
                     new ClusterSingletonOptions { Role = NodeOptions.SchedulerRole }, createProxyToo: true)
                 .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => Props.Create(() => new WorkerEntity(
-                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>())),
+                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>(), metrics, clock)),
                     workerExtractor, EntityShardOptions(remember: false))
                 .WithShardRegion<HostRegion>("host", (_, _, _) => id => Props.Create(() => new HostEntity(id, clock)),
                     hostExtractor, EntityShardOptions(remember: false))
@@ -111,8 +115,9 @@ public static class TaskAffinityHosting
             {
                 var handlers = resolver.GetService<HandlerRegistry>();
                 var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+                var data = resolver.GetService<HostData>();
                 registry.Register<SlotsKey>(system.ActorOf(Props.Create(() => new SlotsActor(options.NodeName, address, handlers, settings,
-                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>())), "slots"));
+                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>(), data, metrics)), "slots"));
             }
             if (options.Seeds.IsDefaultOrEmpty)
             {

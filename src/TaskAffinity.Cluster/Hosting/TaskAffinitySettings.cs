@@ -40,6 +40,8 @@ public sealed record TaskAffinitySettings
 
     public ResourceVector HostCapacity { get; init; } = new(Environment.ProcessorCount, 4096, 500, 1000, 0);
 
+    public PrefetchSettings Prefetch { get; init; } = new();
+
     public int MaxRetriesFor(TaskType type) => MaxRetriesByType.TryGetValue(type, out var n) ? n : DefaultMaxRetries;
 
     /// <summary>Reads and checks the <c>taskaffinity</c> section; missing keys keep their defaults.</summary>
@@ -97,6 +99,7 @@ public sealed record TaskAffinitySettings
                 reader.Double("host.capacity.io-mbps", d.HostCapacity.IoMbps, 0, 1e7),
                 reader.Double("host.capacity.network-mbps", d.HostCapacity.NetworkMbps, 0, 1e7),
                 reader.Double("host.capacity.gpu", d.HostCapacity.Gpu, 0, 1024)),
+            Prefetch = PrefetchSettings.Read(reader, d.Prefetch),
         };
     }
 

@@ -98,6 +98,7 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
         foreach (var o in batch)
         {
             _profiles[(o.WorkerId, o.Type)] = new ProfileEntry(o.WorkerId, o.Type, o.Profile);
+            if (o.Refused) continue;
             var history = o.History.IsDefault ? [] : o.History;
             var context = new PredictionContext(history, o.AppId, o.WorkerId, o.WorkerLastType, o.At.Hour);
             _model.Observe(context, o.Type, o.InputBytes); // also records the chain edge from the last type

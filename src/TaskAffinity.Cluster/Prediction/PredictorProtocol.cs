@@ -15,7 +15,14 @@ public static class PredictorProtocol
     public sealed record TaskObserved(
         string WorkerId, string ChainId, string AppId, TaskType Type, ImmutableArray<TaskType> History,
         TaskType? WorkerLastType, TaskTypeProfile Profile, double DurationMs, double ExpectedDurationMs,
-        long InputBytes, bool Failed, DateTimeOffset At) : ITaskAffinityMessage;
+        long InputBytes, bool Failed, DateTimeOffset At) : ITaskAffinityMessage
+    {
+        /// <summary>
+        /// The worker refused the task from its prefetch buffer: only the profile (its raised penalty) is
+        /// learned; the task did not run, so the sequence models do not see it.
+        /// </summary>
+        public bool Refused { get; init; }
+    }
 
     /// <summary>
     /// What schedulers decide with: every (worker, type) profile and the order-1 transition table.

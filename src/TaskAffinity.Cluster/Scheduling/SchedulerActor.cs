@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Prefetch;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
@@ -18,6 +20,15 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// the configured policy using its own directory of workers, so no decision needs a round trip. The chain
 /// region is looked up when first needed: it starts after the scheduler, because chains talk to it at once.
 /// </summary>
+/// <remarks>
+/// A worker takes at most one running task plus its prefetch buffer. When the policy's choice is already that
+/// full, every eligible worker is, and the task waits here (in arrival order) until a worker reports room;
+/// the chain's lease covers this scheduler dying meanwhile. When a worker reports itself idle with nothing
+/// waiting here, a busy worker with buffered tasks it could run is asked to give one back.
+/// With each placement go the inputs of the chain's next tasks, to be staged on the chosen host, with the
+/// confidence that they run there: how often staged inputs were followed there (learned), times the chance
+/// that the steps before them succeed.
+/// </remarks>
 internal sealed class SchedulerActor : ReceiveActor
 {
     private readonly TaskAffinitySettings _settings;
@@ -28,6 +39,8 @@ internal sealed class SchedulerActor : ReceiveActor
     private long _modelVersion = -1;
     private readonly TimeProvider _clock;
     private readonly WorkerDirectory _directory;
+    private readonly DataLocations _locations = new();
+    private readonly LinkedList<(PlaceTask Place, IActorRef ReplyTo)> _pending = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock)
@@ -43,7 +56,7 @@ internal sealed class SchedulerActor : ReceiveActor
 
         Receive<SubscribeAck>(ack => _log.Debug("Scheduler subscribed to {0}", ack.Subscribe.Topic));
         Receive<ModelSnapshot>(OnModel);
-        Receive<WorkerStatus>(status => _directory.Update(status, _clock.GetUtcNow()));
+        Receive<WorkerStatus>(OnStatus);
         Receive<SubmitChain>(OnSubmit);
         Receive<GetChainStatus>(query => _chains().Forward(query));
         Receive<WatchChain>(watch => _chains().Forward(watch));
@@ -53,7 +66,7 @@ internal sealed class SchedulerActor : ReceiveActor
             var rules = _directory.Rules(_settings.MaxTasksPerChain, _clock.GetUtcNow());
             var online = _directory.Candidates(_clock.GetUtcNow()).Count(c => c.Online);
             Sender.Tell(new SchedulerStatus(_policy.Name, _directory.Count, online,
-                [.. rules.ServedTypes.OrderBy(t => t.Name, StringComparer.Ordinal)]));
+                [.. rules.ServedTypes.OrderBy(t => t.Name, StringComparer.Ordinal)]) { Waiting = _pending.Count });
         });
     }
 
@@ -84,24 +97,123 @@ internal sealed class SchedulerActor : ReceiveActor
         _policy = _policy.WithModel(_model);
     }
 
+    /// <summary>Most tasks a worker holds: the one it runs and a full prefetch buffer.</summary>
+    private int Capacity => 1 + _settings.Prefetch.EffectiveBufferSize;
+
+    private void OnStatus(WorkerStatus status)
+    {
+        _directory.Update(status, _clock.GetUtcNow());
+        if (_pending.Count > 0)
+            PlacePending();
+        else if (status is { Online: true, Running: 0, Queued: 0 } && _settings.Prefetch.Enabled)
+            ReleaseFor(status);
+    }
+
     private void OnPlace(PlaceTask place)
     {
-        var candidates = _directory.Candidates(_clock.GetUtcNow());
-        var decision = _policy.Place(new PlacementRequest(place.ChainId, place.Spec, place.Attempt), candidates);
-        if (!decision.Placed)
+        var key = (place.ChainId, place.TaskId, place.Attempt);
+        for (var node = _pending.First; node is not null; node = node.Next)
+            if ((node.Value.Place.ChainId, node.Value.Place.TaskId, node.Value.Place.Attempt) == key)
+            {
+                node.Value = (place, Sender); // the chain asked again (its lease lapsed): keep the place in line
+                return;
+            }
+        if (_pending.Count == 0)
         {
-            Sender.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
+            if (!TryPlace(place, Sender)) _pending.AddLast((place, Sender));
             return;
         }
-        var workerId = decision.WorkerId!;
+        _pending.AddLast((place, Sender));
+        PlacePending();
+    }
+
+    /// <summary>
+    /// Places waiting tasks in arrival order where workers have room. Once a type finds every eligible worker
+    /// full, later tasks of that type wait without being tried, so one busy type does not hold up the others.
+    /// </summary>
+    private void PlacePending()
+    {
+        HashSet<TaskType>? full = null;
+        for (var node = _pending.First; node is not null;)
+        {
+            var next = node.Next;
+            var type = node.Value.Place.Spec.Type;
+            if (full?.Contains(type) != true)
+            {
+                if (TryPlace(node.Value.Place, node.Value.ReplyTo)) _pending.Remove(node);
+                else (full ??= []).Add(type);
+            }
+            node = next;
+        }
+    }
+
+    /// <summary>False when every eligible worker is full: the task should wait.</summary>
+    private bool TryPlace(PlaceTask place, IActorRef replyTo)
+    {
+        var candidates = Avoiding(_directory.Candidates(_clock.GetUtcNow()), place.AvoidWorker);
+        var request = new PlacementRequest(place.ChainId, place.Spec, place.Attempt) { CachedByHost = _locations.CachedByHost(place.Spec) };
+        var decision = _policy.Place(request, candidates);
+        if (!decision.Placed)
+        {
+            replyTo.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
+            return true;
+        }
+        var chosen = candidates.First(c => c.WorkerId == decision.WorkerId);
+        if (chosen.Load >= Capacity)
+            return false;
+
+        var workerId = chosen.WorkerId;
         var type = place.Spec.Type;
-        var predicted = _directory.TokenOf(workerId).LastTaskType is { } last ? _model.Transitions.P(last, type) : 0;
-        var expectedMs = _model.Affinity.Profile(workerId, type) is { Samples: > 0 } profile
-            ? profile.DurationMs
-            : place.Spec.EstimatedDuration.TotalMilliseconds;
+        var predicted = chosen.Token.LastTaskType is { } last ? _model.Transitions.P(last, type) : 0;
+        var profile = _model.Affinity.Profile(workerId, type);
+        var expectedMs = profile is { Samples: > 0 } ? profile.DurationMs : place.Spec.EstimatedDuration.TotalMilliseconds;
         _directory.NoteAssigned(workerId);
+        _locations.NotePlaced(place.Spec, chosen.HostId);
+        var stage = StageFor(place, chosen.HostId, profile?.ErrorRate ?? 0);
+        foreach (var input in place.Spec.Inputs)
+            _locations.Record(input.Key, chosen.HostId); // read there when it runs
         _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
-            place.AppId, place.History, predicted, expectedMs));
-        Sender.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, $"{decision.Policy}: {decision.Reason}"));
+            place.AppId, place.History, predicted, expectedMs, stage));
+        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, $"{decision.Policy}: {decision.Reason}"));
+        return true;
+    }
+
+    /// <summary>The worker that gave the task back is passed over, unless nobody else could take it.</summary>
+    private static IReadOnlyList<WorkerCandidate> Avoiding(IReadOnlyList<WorkerCandidate> candidates, string? avoid)
+    {
+        if (avoid is null || !candidates.Any(c => c.Online && c.WorkerId != avoid)) return candidates;
+        return [.. candidates.Select(c => c.WorkerId == avoid ? c with { Online = false } : c)];
+    }
+
+    /// <summary>
+    /// The inputs of the chain's next tasks, to stage on the host the task goes to. Confidence that a task
+    /// <c>s</c> steps ahead reads them there: (rate at which staged inputs were used on their host) × (1 − e)^s,
+    /// e the error rate of this type on the chosen worker.
+    /// </summary>
+    private ImmutableArray<PrefetchCandidate> StageFor(PlaceTask place, string hostId, double errorRate)
+    {
+        if (!_settings.Prefetch.Enabled || place.Upcoming.IsDefaultOrEmpty) return [];
+        var stage = ImmutableArray.CreateBuilder<PrefetchCandidate>();
+        foreach (var upcoming in place.Upcoming)
+        {
+            var confidence = _locations.SameHostRate * Math.Pow(1 - Math.Clamp(errorRate, 0, 1), upcoming.Steps);
+            foreach (var input in upcoming.Spec.Inputs)
+            {
+                stage.Add(new PrefetchCandidate(input, confidence, $"{place.ChainId}/{upcoming.Spec.Id} in {upcoming.Steps}"));
+                _locations.Record(input.Key, hostId);
+            }
+        }
+        return stage.ToImmutable();
+    }
+
+    /// <summary>An idle worker: ask the busiest worker with buffered tasks it could run to give one back.</summary>
+    private void ReleaseFor(WorkerStatus idle)
+    {
+        var busiest = _directory.Candidates(_clock.GetUtcNow())
+            .Where(c => c.Online && c.Running > 0 && c.Queued > 0 && c.WorkerId != idle.WorkerId && c.ServedTypes.Overlaps(idle.ServedTypes))
+            .OrderByDescending(c => c.Queued).ThenBy(c => c.WorkerId, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (busiest is not null)
+            _workers.Tell(new ReleaseBuffered(busiest.WorkerId, idle.WorkerId, idle.ServedTypes, 1));
     }
 }

@@ -7,10 +7,16 @@ namespace TaskAffinity.Cluster.Scheduling;
 public static class SchedulerProtocol
 {
     /// <summary>
-    /// A chain asks for a ready task to be placed; answered with TaskPlaced or PlacementFailed. The app and the
-    /// types that led to this task in the chain travel with it, for the models.
+    /// A chain asks for a ready task to be placed; answered with TaskPlaced or PlacementFailed (or, when every
+    /// worker is full, held until one has room). The app and the types that led to this task in the chain travel
+    /// with it, for the models; <see cref="Upcoming"/> are the tasks this one leads to in the chain, whose inputs
+    /// can be staged where it goes; <see cref="AvoidWorker"/> is a worker that just gave it back.
     /// </summary>
-    public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec, string AppId = "", ImmutableArray<TaskType> History = default) : IWithChainId;
+    public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec, string AppId = "",
+        ImmutableArray<TaskType> History = default, ImmutableArray<UpcomingTask> Upcoming = default, string? AvoidWorker = null) : IWithChainId;
+
+    /// <summary>A task that will become ready after <see cref="Steps"/> more tasks of its chain succeed.</summary>
+    public sealed record UpcomingTask(TaskSpec Spec, int Steps);
 
     /// <summary>Asks a scheduler what it knows of the workers (readiness checks, operators).</summary>
     public sealed record GetSchedulerStatus : ITaskAffinityMessage
@@ -18,5 +24,9 @@ public static class SchedulerProtocol
         public static readonly GetSchedulerStatus Instance = new();
     }
 
-    public sealed record SchedulerStatus(string Policy, int WorkersKnown, int WorkersOnline, ImmutableArray<TaskType> ServedTypes) : ITaskAffinityMessage;
+    public sealed record SchedulerStatus(string Policy, int WorkersKnown, int WorkersOnline, ImmutableArray<TaskType> ServedTypes) : ITaskAffinityMessage
+    {
+        /// <summary>Ready tasks waiting here because every eligible worker was full.</summary>
+        public int Waiting { get; init; }
+    }
 }

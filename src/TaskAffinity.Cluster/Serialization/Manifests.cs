@@ -6,6 +6,7 @@ using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Hosts.HostProtocol;
 using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+using static TaskAffinity.Cluster.Staging.StagingProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 
 namespace TaskAffinity.Cluster.Serialization;
@@ -59,6 +60,7 @@ internal static class Manifests
         (typeof(RunTask), "worker.run"),
         (typeof(TaskRan), "worker.ran"),
         (typeof(GetWorkerStatus), "worker.get-status"),
+        (typeof(ReleaseBuffered), "worker.release-buffered"),
         (typeof(WorkerStatus), "worker.status"),
         (typeof(WorkerRegistered), "worker.ev.registered"),
         (typeof(WorkerState), "worker.snapshot"),
@@ -70,6 +72,10 @@ internal static class Manifests
         (typeof(HostNotFound), "host.not-found"),
         (typeof(HostRegistered), "host.ev.registered"),
         (typeof(HostState), "host.snapshot"),
+        // staging
+        (typeof(StageInputs), "staging.stage"),
+        (typeof(GetStagerStats), "staging.get-stats"),
+        (typeof(Staging.PrefetchReport), "staging.report"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Table.ToFrozenDictionary(e => e.Type, e => e.Manifest);

@@ -1,9 +1,12 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Core.Affinity;
+using TaskAffinity.Core.Prefetch;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
@@ -12,14 +15,23 @@ using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 namespace TaskAffinity.Cluster.Workers;
 
 /// <summary>
-/// One worker slot's durable identity and its queue. Tasks are queued in memory: the chain that owns a task
-/// holds a lease on it and places it again if this worker loses it, so the queue needs no journal writes.
+/// One worker slot's durable identity and the tasks it holds. Tasks are held in memory: the chain that owns a
+/// task holds a lease on it and places it again if this worker loses it, so holding needs no journal writes.
 /// The slot that executes tasks lives on its host's node; this entity may live anywhere.
 /// </summary>
+/// <remarks>
+/// A task assigned while the worker is busy waits in its <see cref="PrefetchBuffer{T}"/> (bounded), and its
+/// inputs are staged on the slot's node meanwhile; the worker takes from the buffer first. A buffered task goes
+/// back to its chain, to be placed again, when it has waited longer than the max buffer time or when the
+/// scheduler asks for it on behalf of an idle worker: it leaves the buffer before the chain hears of it, so it
+/// never runs here as well. Tasks assigned while the buffer is full (two schedulers raced, or a status was
+/// late) wait behind it in arrival order and move into the buffer as it empties: nothing assigned is refused.
+/// </remarks>
 internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
 {
     private const string ResendTimer = "resend-outcomes";
     private const string StatusTimer = "publish-status";
+    private const string BufferTimer = "buffer-check";
     private const int RecentlyDoneCapacity = 4096;
 
     private readonly TaskAffinitySettings _settings;
@@ -27,18 +39,25 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private IActorRef Chains => _chainRegion();
     private readonly IActorRef _mediator;
     private readonly Func<IActorRef> _predictor;
+    private readonly PrefetchMetrics _metrics;
+    private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private WorkerState _state;
     private IActorRef? _slot;
-    private readonly LinkedList<AssignTask> _queue = new();
+    private readonly PrefetchBuffer<AssignTask> _buffer;
+    private readonly LinkedList<AssignTask> _overflow = new();
     private (TaskKey Key, AssignTask Task)? _running;
     private readonly Dictionary<TaskKey, TaskFinished> _unrecorded = new();
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
     private int _outcomesSinceSnapshot;
 
-    public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor)
+    public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor,
+        PrefetchMetrics metrics, TimeProvider clock)
     {
+        _metrics = metrics;
+        _clock = clock;
+        _buffer = new PrefetchBuffer<AssignTask>(settings.Prefetch.EffectiveBufferSize);
         _predictor = predictor;
         _settings = settings;
         _chainRegion = chains;
@@ -54,6 +73,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         Command<TaskRan>(OnTaskRan);
         Command<OutcomeRecorded>(OnOutcomeRecorded);
         Command<QueryTask>(OnQuery);
+        Command<ReleaseBuffered>(OnRelease);
+        Command<BufferTick>(_ => ReturnExpired());
         Command<GetWorkerStatus>(_ => Sender.Tell(Status()));
         Command<Terminated>(t => { if (t.ActorRef.Equals(_slot)) SlotLost(); });
         Command<ResendTick>(_ => ResendUnrecorded());
@@ -72,6 +93,11 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer(ResendTimer, ResendTick.Instance, _settings.OutcomeResendInterval);
         Timers.StartPeriodicTimer(StatusTimer, StatusTick.Instance, _settings.SlotHeartbeat);
+        if (_buffer.Capacity > 0)
+        {
+            var every = TimeSpan.FromTicks(Math.Max(_settings.Prefetch.MaxBufferTime.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+            Timers.StartPeriodicTimer(BufferTimer, BufferTick.Instance, every);
+        }
         base.PreStart();
     }
 
@@ -103,19 +129,24 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     /// <summary>The slot's node is gone: give every task back to its chain so it runs elsewhere.</summary>
     private void SlotLost()
     {
-        _log.Warning("Worker {0}: slot lost, returning {1} tasks to their chains", _state.WorkerId, _queue.Count + (_running is null ? 0 : 1));
+        _log.Warning("Worker {0}: slot lost, returning {1} tasks to their chains", _state.WorkerId, Waiting + (_running is null ? 0 : 1));
         _slot = null;
         if (_running is { } running)
             Return(running.Task, "the worker's slot went offline while running it");
-        foreach (var queued in _queue)
-            Return(queued, "the worker's slot went offline");
+        foreach (var waiting in _buffer.Items.Select(i => i.Item).Concat(_overflow).ToList())
+            Return(waiting, "the worker's slot went offline");
         _running = null;
-        _queue.Clear();
+        while (_buffer.TryTake(Now, out _, out _)) { }
+        _overflow.Clear();
         Publish();
     }
 
     private void Return(AssignTask task, string reason) =>
         Chains.Tell(new TaskReturned(task.ChainId, task.TaskId, task.Attempt, _state.WorkerId, reason));
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    private int Waiting => _buffer.Count + _overflow.Count;
 
     // ---- tasks ----
 
@@ -134,22 +165,85 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             Return(assign, "the worker's slot is offline");
             return;
         }
-        _queue.AddLast(assign);
-        RunNext();
+        Stage(assign.Stage);
+        if (_running is null && Waiting == 0)
+            Run(assign, prefetched: false, TimeSpan.Zero);
+        else if (_overflow.Count == 0 && _buffer.TryAdd(assign, Now))
+            Stage([.. assign.Spec.Inputs.Select(i => new PrefetchCandidate(i, 1.0, $"buffered {KeyOf(assign)}"))]);
+        else
+            _overflow.AddLast(assign);
         Publish();
     }
 
-    private bool Holds(TaskKey key) =>
-        _running?.Key == key || _queue.Any(t => t.ChainId == key.ChainId && t.TaskId == key.TaskId && t.Attempt == key.Attempt);
+    private static TaskKey KeyOf(AssignTask task) => new(task.ChainId, task.TaskId, task.Attempt);
 
+    private bool Holds(TaskKey key) =>
+        _running?.Key == key || _buffer.Items.Any(i => KeyOf(i.Item) == key) || _overflow.Any(t => KeyOf(t) == key);
+
+    /// <summary>Inputs for the slot's node to stage (only while prefetch is on).</summary>
+    private void Stage(ImmutableArray<PrefetchCandidate> candidates)
+    {
+        if (_slot is null || !_settings.Prefetch.Enabled || candidates.IsDefaultOrEmpty) return;
+        _slot.Tell(new StagingProtocol.StageInputs(_state.WorkerId, candidates));
+    }
+
+    /// <summary>The next task: from the buffer first, then what waits behind it (which moves up into the buffer).</summary>
     private void RunNext()
     {
-        if (_running is not null || _slot is null || _queue.First is null)
+        if (_running is not null || _slot is null)
             return;
-        var next = _queue.First.Value;
-        _queue.RemoveFirst();
-        _running = (new TaskKey(next.ChainId, next.TaskId, next.Attempt), next);
-        _slot.Tell(new RunTask(_state.WorkerId, next.ChainId, next.TaskId, next.Attempt, next.Spec));
+        if (_buffer.TryTake(Now, out var buffered, out var waited))
+            Run(buffered, prefetched: true, waited);
+        else if (_overflow.First is { } first)
+        {
+            _overflow.RemoveFirst();
+            Run(first.Value, prefetched: false, TimeSpan.Zero);
+        }
+        FillBuffer();
+    }
+
+    private void FillBuffer()
+    {
+        while (_overflow.First is { } first && _buffer.TryAdd(first.Value, Now))
+        {
+            _overflow.RemoveFirst();
+            Stage([.. first.Value.Spec.Inputs.Select(i => new PrefetchCandidate(i, 1.0, $"buffered {KeyOf(first.Value)}"))]);
+        }
+    }
+
+    private void Run(AssignTask task, bool prefetched, TimeSpan waited)
+    {
+        _running = (KeyOf(task), task);
+        _slot!.Tell(new RunTask(_state.WorkerId, task.ChainId, task.TaskId, task.Attempt, task.Spec, prefetched, waited.TotalMilliseconds, Waiting));
+    }
+
+    /// <summary>Buffered tasks that waited too long go back to their chains, to be placed again.</summary>
+    private void ReturnExpired()
+    {
+        var expired = _buffer.TakeExpired(Now, _settings.Prefetch.MaxBufferTime);
+        if (expired.Count == 0) return;
+        foreach (var task in expired)
+        {
+            _metrics.ReturnedFromBuffer(expired: true);
+            Return(task, $"waited in the prefetch buffer longer than {_settings.Prefetch.MaxBufferTime} (taskaffinity.prefetch.max-buffer-time)");
+        }
+        FillBuffer();
+        Publish();
+    }
+
+    /// <summary>An idle worker can take what waits here: give back the oldest buffered tasks it can run.</summary>
+    private void OnRelease(ReleaseBuffered release)
+    {
+        if (_running is null) return; // not busy after all: it will start them itself
+        var released = _buffer.TakeOldest(release.Count, t => release.Types.Contains(t.Spec.Type));
+        foreach (var task in released)
+        {
+            _metrics.ReturnedFromBuffer(expired: false);
+            Return(task, $"released for idle worker {release.ForWorker}");
+        }
+        if (released.Count == 0) return;
+        FillBuffer();
+        Publish();
     }
 
     private void OnTaskRan(TaskRan ran)
@@ -158,6 +252,19 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         var assigned = _running?.Key == key ? _running.Value.Task : null;
         if (assigned is not null)
             _running = null;
+
+        if (ran.Outcome.Refused)
+        {
+            // Not run: back to the chain (which places it elsewhere), and the pair's score goes down.
+            if (assigned is not null)
+            {
+                Return(assigned, $"refused by the handler: {ran.Outcome.Error}");
+                LearnRefusal(assigned);
+            }
+            RunNext();
+            Publish();
+            return;
+        }
 
         // Reported even if we did not know we were running it (this entity restarted meanwhile): it is a real outcome.
         var finished = new TaskFinished(ran.ChainId, ran.TaskId, ran.Attempt, _state.WorkerId, ran.Outcome);
@@ -183,6 +290,15 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         if (++_outcomesSinceSnapshot < _settings.WorkerSnapshotEvery) return;
         _outcomesSinceSnapshot = 0;
         SaveSnapshot(_state);
+    }
+
+    private void LearnRefusal(AssignTask task)
+    {
+        _metrics.Refused();
+        _state = _state.RecordRefusal(task.Spec.Type, _settings.Affinity.HalfLifeSamples);
+        _predictor().Tell(new TaskObserved(_state.WorkerId, task.ChainId, task.AppId, task.Spec.Type,
+            task.History.IsDefault ? [] : task.History, _state.Token.LastTaskType, _state.ProfileOf(task.Spec.Type),
+            0, task.ExpectedDurationMs, task.Spec.InputBytes, false, DateTimeOffset.UtcNow) { Refused = true });
     }
 
     private void OnOutcomeRecorded(OutcomeRecorded recorded)
@@ -211,7 +327,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
 
     private WorkerStatus Status() => new(
         _state.WorkerId, _state.HostId, _slot is not null, _state.ServedTypes, _state.HostCapacity,
-        _queue.Count, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed);
+        Waiting, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed);
 
     private void Publish()
     {
@@ -227,5 +343,10 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private sealed class StatusTick
     {
         public static readonly StatusTick Instance = new();
+    }
+
+    private sealed class BufferTick
+    {
+        public static readonly BufferTick Instance = new();
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using TaskAffinity.Core.Prefetch;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Cluster.Workers;
@@ -14,10 +15,19 @@ public static class WorkerProtocol
 
     /// <summary>
     /// The scheduler places a task on this worker, with what it predicted: how likely this type was next for
-    /// the worker, and how long it should take here (compared with the actual time as feedback).
+    /// the worker, and how long it should take here (compared with the actual time as feedback). A busy worker
+    /// holds it in its prefetch buffer. <see cref="Stage"/>: inputs of the chain's next tasks, expected on this
+    /// host, for the worker to pass to its node's stager.
     /// </summary>
     public sealed record AssignTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec,
-        string AppId = "", ImmutableArray<TaskType> History = default, double PredictedProbability = 0, double ExpectedDurationMs = 0) : IWithWorkerId;
+        string AppId = "", ImmutableArray<TaskType> History = default, double PredictedProbability = 0, double ExpectedDurationMs = 0,
+        ImmutableArray<PrefetchCandidate> Stage = default) : IWithWorkerId;
+
+    /// <summary>
+    /// The scheduler saw <see cref="ForWorker"/> idle while this worker has tasks waiting in its buffer: give
+    /// back up to <see cref="Count"/> of the oldest of the given types, so they are placed again.
+    /// </summary>
+    public sealed record ReleaseBuffered(string WorkerId, string ForWorker, ImmutableHashSet<TaskType> Types, int Count) : IWithWorkerId;
 
     /// <summary>A chain checks its lease: does this worker still hold the task?</summary>
     public sealed record QueryTask(string WorkerId, string ChainId, string TaskId, int Attempt) : IWithWorkerId;
@@ -25,8 +35,12 @@ public static class WorkerProtocol
     /// <summary>The chain has persisted the outcome; the worker can stop resending it.</summary>
     public sealed record OutcomeRecorded(string WorkerId, string ChainId, string TaskId, int Attempt) : IWithWorkerId;
 
-    /// <summary>The worker entity hands a task to its slot to execute.</summary>
-    public sealed record RunTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec) : IWithWorkerId;
+    /// <summary>
+    /// The worker entity hands a task to its slot to execute: whether it came from the prefetch buffer (and may
+    /// be refused), how long it waited there, and how many tasks still wait behind it.
+    /// </summary>
+    public sealed record RunTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec,
+        bool Prefetched = false, double BufferedMs = 0, int Waiting = 0) : IWithWorkerId;
 
     /// <summary>The slot reports the outcome of running a task.</summary>
     public sealed record TaskRan(string WorkerId, string ChainId, string TaskId, int Attempt, TaskOutcome Outcome) : IWithWorkerId;

@@ -48,4 +48,10 @@ public sealed record WorkerState(
         Token = new WorkerToken(observation.Type, predictedProbability),
         Profiles = Profiles.SetItem(observation.Type, ProfileOf(observation.Type).Observe(observation, halfLifeSamples)),
     };
+
+    /// <summary>A refused prefetched task: the type's profile takes the penalty of a bad placement.</summary>
+    public WorkerState RecordRefusal(TaskType type, double halfLifeSamples) => this with
+    {
+        Profiles = Profiles.SetItem(type, ProfileOf(type).Refused(halfLifeSamples)),
+    };
 }

@@ -57,6 +57,12 @@ public sealed record TaskTypeProfile(
     }
 
     /// <summary>
+    /// A worker refused a task of this type that had been placed in its prefetch buffer: the placement went
+    /// badly, so the penalty moves towards 1 by α as for a bad run; the averages are untouched (nothing ran).
+    /// </summary>
+    public TaskTypeProfile Refused(double halfLifeSamples) => this with { Penalty = Ewma(Penalty, 1, Alpha(halfLifeSamples)) };
+
+    /// <summary>
     /// Failed, or slower than <see cref="BadRunFactor"/> × expected. Expected is what the scheduler predicted
     /// (<see cref="TaskObservation.ExpectedDuration"/>), else this profile's own mean; with neither, only a
     /// failure counts.

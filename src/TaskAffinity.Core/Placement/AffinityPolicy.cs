@@ -17,7 +17,7 @@ namespace TaskAffinity.Core.Placement;
 ///   h = clamp(heat(w), 0, 1)               a saturated host scores 0
 ///   c = β + (1 − β) · P(t | last(w))       continuity: P from the order-1 TransitionTable and the worker's token
 ///                                          (the marginal P(t) when the token has no last type); β = ContinuityFloor
-///   k = 1 − κ + κ · cached(w)              share of the inputs already on w's host; κ = CacheWeight
+///   k = 1 − κ + κ · cached(w)              share of the inputs already on w's host (PlacementRequest.CachedFor); κ = CacheWeight
 ///   λ = 1 / (1 + L · ρ / R)                ρ = load / slots; L = LoadWeight, R = MaxQueuePerSlot
 /// </code>
 /// <para><b>Room.</b> A worker has room while load &lt; R · slots. The best score among the workers with room wins
@@ -92,7 +92,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
             if (!c.Online) continue;
             ref readonly var facts = ref _index.FactsOf(c, i);
             if (!PlacementIndex.Serves(c, facts, t, type) || !needs.FitsWithin(c.HostCapacity)) continue;
-            var score = _index.Score(t, facts, prior) * Continuity(_index.Next(facts, t)) * Cache(c) * facts.Terms.Product;
+            var score = _index.Score(t, facts, prior) * Continuity(_index.Next(facts, t)) * Cache(request.CachedFor(c)) * facts.Terms.Product;
             var (loadPerSlot, hasRoom) = (facts.Terms.LoadPerSlot, facts.Terms.HasRoom);
             eligible++;
             top.Offer(i, score, candidates);
@@ -132,7 +132,7 @@ public sealed class AffinityPolicy : IPlacementPolicy
             chosen = best;
             reason = $"highest score {bestScore:0.###} of {withRoom} eligible workers with room ({eligible} eligible)";
         }
-        var explained = top.Explain(chosen, i => Explain(Full(candidates[i], i, t, prior)));
+        var explained = top.Explain(chosen, i => Explain(Full(candidates[i], i, t, prior, request.CachedFor(candidates[i]))));
         return new PlacementDecision(candidates[chosen].WorkerId, Name, explained, reason);
     }
 
@@ -155,10 +155,10 @@ public sealed class AffinityPolicy : IPlacementPolicy
     }
 
     /// <summary>Every term of a candidate's score, for the explanation; the same product as the pass in <see cref="Place"/>.</summary>
-    private Scored Full(WorkerCandidate c, int position, int t, double prior)
+    private Scored Full(WorkerCandidate c, int position, int t, double prior, double cached)
     {
         ref readonly var facts = ref _index.FactsOf(c, position);
-        var (affinity, nextP, cache, terms) = (_index.Score(t, facts, prior), _index.Next(facts, t), Cache(c), facts.Terms);
+        var (affinity, nextP, cache, terms) = (_index.Score(t, facts, prior), _index.Next(facts, t), Cache(cached), facts.Terms);
         var continuity = Continuity(nextP);
         var score = affinity * continuity * cache * terms.Product;
         return new Scored(c, score, affinity, terms.Heat, nextP, continuity, cache, terms.Load, terms.LoadPerSlot, terms.HasRoom,
@@ -180,10 +180,9 @@ public sealed class AffinityPolicy : IPlacementPolicy
     private double Continuity(double nextP) => _options.ContinuityFloor + (1 - _options.ContinuityFloor) * nextP;
 
     // k = 1 − κ + κ · cached
-    private double Cache(WorkerCandidate c)
+    private double Cache(double cached)
     {
-        var cached = c.CachedInputFraction is >= 0 and <= 1 ? c.CachedInputFraction
-            : Math.Clamp(double.IsFinite(c.CachedInputFraction) ? c.CachedInputFraction : 0, 0, 1);
+        cached = cached is >= 0 and <= 1 ? cached : Math.Clamp(double.IsFinite(cached) ? cached : 0, 0, 1);
         return 1 - _options.CacheWeight + _options.CacheWeight * cached;
     }
 

@@ -52,7 +52,7 @@ public sealed class EarliestFinishPolicy : IPlacementPolicy
         var typicalMs = _model.Affinity.TypicalDurationMs ?? durationMs;
         var inputBytes = request.Task.InputBytes;
 
-        var estimates = eligible.Select(c => Estimate(c, durationMs, typicalMs, inputBytes)).ToList();
+        var estimates = eligible.Select(c => Estimate(c, durationMs, typicalMs, inputBytes, request.CachedFor(c))).ToList();
         var earliest = estimates.Min(e => e.FinishMs);
         // equal finishes within a microsecond are ties: share them by hash, like least-loaded
         var tied = estimates.Where(e => e.FinishMs - earliest < 1e-3).ToList();
@@ -65,11 +65,11 @@ public sealed class EarliestFinishPolicy : IPlacementPolicy
             $"earliest expected finish ({chosen.FinishMs:0.#} ms) of {eligible.Count} eligible workers, '{request.Task.Type.Name}' expected to take {durationMs:0.#} ms");
     }
 
-    private static Estimate Estimate(WorkerCandidate c, double durationMs, double typicalMs, long inputBytes)
+    private static Estimate Estimate(WorkerCandidate c, double durationMs, double typicalMs, long inputBytes, double cached)
     {
         var queuedMs = c.Load * typicalMs / Math.Max(c.Slots, 1);
         var bandwidthBytesPerMs = c.HostCapacity.NetworkMbps * 1_000_000 / 1_000;
-        var missingBytes = inputBytes * (1 - Math.Clamp(c.CachedInputFraction, 0, 1));
+        var missingBytes = inputBytes * (1 - Math.Clamp(double.IsFinite(cached) ? cached : 0, 0, 1));
         var transferMs = bandwidthBytesPerMs > 0 ? missingBytes / bandwidthBytesPerMs : 0;
         return new Estimate(c, queuedMs, transferMs, queuedMs + durationMs + transferMs);
     }

@@ -20,7 +20,18 @@ public interface IPlacementPolicy
     IPlacementPolicy WithModel(PlacementModel model) => this;
 }
 
-public sealed record PlacementRequest(string ChainId, TaskSpec Task, int Attempt);
+public sealed record PlacementRequest(string ChainId, TaskSpec Task, int Attempt)
+{
+    /// <summary>
+    /// Share of the task's input bytes believed cached on each host (host id → [0, 1]), for a request the
+    /// scheduler knows that of; a host not listed falls back to <see cref="WorkerCandidate.CachedInputFraction"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? CachedByHost { get; init; }
+
+    /// <summary>The cached share for a candidate: the request's own figure for its host, else the candidate's.</summary>
+    public double CachedFor(WorkerCandidate candidate) =>
+        CachedByHost is { Count: > 0 } byHost && byHost.TryGetValue(candidate.HostId, out var share) ? share : candidate.CachedInputFraction;
+}
 
 /// <summary>A worker slot as the scheduler last saw it.</summary>
 public sealed record WorkerCandidate(

@@ -7,6 +7,16 @@ public sealed record TaskOutcome(TimeSpan Duration, ResourceVector ResourcesUsed
 {
     public bool Succeeded => Error is null;
 
+    /// <summary>
+    /// The worker refused a task taken from its prefetch buffer as unsuitable (the handler said so before doing
+    /// anything). Not a failure: the task goes back to its chain to be placed again, and the refusal lowers the
+    /// score that sent it there.
+    /// </summary>
+    public bool Refused { get; init; }
+
+    public static TaskOutcome Refusal(TimeSpan duration, string reason) =>
+        new(duration, ResourceVector.Zero, 0, "", reason) { Refused = true };
+
     public static TaskOutcome Success(TimeSpan duration, ResourceVector used, long bytesRead, string output) =>
         new(duration, used, bytesRead, output, null);
 

@@ -12,6 +12,12 @@ public sealed record SessionPlan(string ChainId, string AppId, TimeSpan Arrival,
 /// operations). Sessions arrive as a Poisson process. The same seed gives the same sessions, so the demo,
 /// tests and the simulator can replay it exactly.
 /// </summary>
+/// <remarks>
+/// Each operation reads its own data: Create the volume's blocks (shared by every session on that volume),
+/// Copy the snapshot's blocks, View its index (an eighth of the size), Share and Delete its metadata
+/// (256 KiB). So the next operation of a session mostly needs data the previous one did not touch: a cache
+/// helps only if that data was staged ahead of need.
+/// </remarks>
 public static class SnapshotSessions
 {
     public static readonly TaskType Create = new("SnapshotCreate");
@@ -47,7 +53,7 @@ public static class SnapshotSessions
         {
             clock += TimeSpan.FromSeconds(-Math.Log(1 - random.NextDouble()) / arrivalsPerSecond);
             var volume = random.Next(Volumes);
-            var snapshot = new DataRef($"vol-{volume:D2}/snap-{s}", sizes[volume]);
+            var size = sizes[volume];
             var types = Walk(random).ToList();
             var tasks = types.Select((type, i) => new TaskSpec
             {
@@ -55,15 +61,24 @@ public static class SnapshotSessions
                 Type = type,
                 InputSchema = "snapshot-ref",
                 OutputSchema = "snapshot-result",
-                Inputs = [snapshot],
+                Inputs = [InputOf(type, volume, s, size)],
                 Resources = new ResourceVector(Cpu: 0.25, MemoryMb: 128, IoMbps: 50, NetworkMbps: 50, Gpu: 0),
-                EstimatedDuration = TimeSpan.FromMilliseconds(5 + snapshot.SizeBytes / 1_000_000.0),
+                EstimatedDuration = TimeSpan.FromMilliseconds(5 + InputOf(type, volume, s, size).SizeBytes / 1_000_000.0),
                 Payload = $$"""{"volume":"vol-{{volume:D2}}","snapshot":"snap-{{s}}"}""",
                 DependsOn = i == 0 ? [] : [$"{i:D2}-{types[i - 1].Name}"],
             }).ToImmutableArray();
             yield return new SessionPlan($"{chainPrefix}-s{s:D5}", $"tenant-{random.Next(Apps)}", clock, tasks);
         }
     }
+
+    /// <summary>The data an operation reads (see the remarks).</summary>
+    public static DataRef InputOf(TaskType type, int volume, int session, long snapshotBytes) => type.Name switch
+    {
+        "SnapshotCreate" => new DataRef($"vol-{volume:D2}/blocks", snapshotBytes),
+        "SnapshotCopy" => new DataRef($"vol-{volume:D2}/snap-{session}/blocks", snapshotBytes),
+        "SnapshotView" => new DataRef($"vol-{volume:D2}/snap-{session}/index", snapshotBytes / 8),
+        _ => new DataRef($"vol-{volume:D2}/snap-{session}/meta", 256 * 1024),
+    };
 
     private static IEnumerable<TaskType> Walk(Random random)
     {

@@ -12,6 +12,7 @@ internal sealed class DemoCommand
     private readonly Option<int> _sessions = new("--sessions") { Description = "User sessions to run (1 to 100000)", DefaultValueFactory = _ => 600 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the workload; the same seed gives the same sessions", DefaultValueFactory = _ => 42 };
     private readonly Option<double> _rate = new("--rate") { Description = "Sessions arriving per second (0.1 to 10000)", DefaultValueFactory = _ => 15.0 };
+    private readonly Option<string> _prefetch = new("--prefetch") { Description = "Predictive prefetch: on or off", DefaultValueFactory = _ => "on" };
 
     public DemoCommand(NodeCommandLine flags)
     {
@@ -19,6 +20,7 @@ internal sealed class DemoCommand
         Command.Options.Add(_sessions);
         Command.Options.Add(_seed);
         Command.Options.Add(_rate);
+        Command.Options.Add(_prefetch);
         Command.SetAction(async (parsed, cancellationToken) =>
         {
             try
@@ -29,10 +31,16 @@ internal sealed class DemoCommand
                     throw new SettingsException("--sessions", sessions.ToString(), "integers from 1 to 100000");
                 if (rate is < 0.1 or > 10_000 || double.IsNaN(rate))
                     throw new SettingsException("--rate", rate.ToString(), "numbers from 0.1 to 10000");
+                var prefetch = parsed.GetValue(_prefetch) switch
+                {
+                    "on" => true,
+                    "off" => false,
+                    var other => throw new SettingsException("--prefetch", other ?? "", "on or off"),
+                };
                 var options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 0, defaultDataDir: Path.Combine("data", "demo"));
                 // Akka's own INFO lines (and those printed while it shuts down) would bury the summary.
-                options = options with { ExtraHocon = "akka.loglevel = WARNING\n" + options.ExtraHocon };
-                var workload = new DemoWorkload(sessions, parsed.GetValue(_seed), rate);
+                options = options with { ExtraHocon = $"akka.loglevel = WARNING\ntaskaffinity.prefetch.enabled = {(prefetch ? "on" : "off")}\n" + options.ExtraHocon };
+                var workload = new DemoWorkload(sessions, parsed.GetValue(_seed), rate, prefetch);
                 return await RunAsync(options, workload, cancellationToken);
             }
             catch (SettingsException e)
@@ -53,7 +61,7 @@ internal sealed class DemoCommand
 
         // The console carries progress and the summary; warnings (e.g. Akka's shutdown chatter) go to the log file.
         using var host = NodeHost.Build(options, LogEventLevel.Error);
-        Console.WriteLine($"TaskAffinity demo: {workload.Sessions} sessions, seed {workload.Seed}, {workload.Rate:0.#} sessions/s; database {options.SqliteFile}");
+        Console.WriteLine($"TaskAffinity demo: {workload.Sessions} sessions, seed {workload.Seed}, {workload.Rate:0.#} sessions/s, prefetch {(workload.Prefetch ? "on" : "off")}; database {options.SqliteFile}");
         await host.StartAsync(cancellationToken);
         try
         {
@@ -71,4 +79,4 @@ internal sealed class DemoCommand
     }
 }
 
-internal sealed record DemoWorkload(int Sessions, int Seed, double Rate);
+internal sealed record DemoWorkload(int Sessions, int Seed, double Rate, bool Prefetch = true);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TaskAffinity.Client;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Core.Workloads;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
@@ -46,7 +47,8 @@ internal sealed class DemoRunner(IServiceProvider services, DemoWorkload workloa
         await Task.WhenAny(Task.WhenAll(running), Task.Delay(DrainTimeout, cancellationToken));
         clock.Stop();
         PrintProgress(clock.Elapsed);
-        return DemoReport.From(workload, _submitted, _acknowledged, _rejected, _tasksSubmitted, [.. _finished], clock.Elapsed);
+        var prefetch = services.GetRequiredService<PrefetchMetrics>().Report(services.GetRequiredService<HostData>());
+        return DemoReport.From(workload, _submitted, _acknowledged, _rejected, _tasksSubmitted, [.. _finished], clock.Elapsed, prefetch);
     }
 
     private async Task RunSessionAsync(TaskAffinityClient client, SessionPlan plan, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using TaskAffinity.Cluster.Staging;
+using TaskAffinity.Core.Tasks;
+
 namespace TaskAffinity.Node.Demo;
 
 /// <summary>Latency and bandwidth of the simulated store; defaults are those of a network block store.</summary>
@@ -11,14 +14,18 @@ public sealed record BlockStoreSettings
 
     /// <summary>Share of task attempts that fail with a transient fault (retried by the chain).</summary>
     public double FailureRate { get; init; } = 0.01;
+
+    /// <summary>What an operation spends computing after reading its input.</summary>
+    public TimeSpan ComputeTime { get; init; } = TimeSpan.FromMilliseconds(2);
 }
 
 /// <summary>
 /// A block store reached over a network: each read waits the latency, then its bytes at the bandwidth,
 /// which concurrent reads share (a transfer starts when the link is free, like one NIC). Real waiting,
-/// so the scheduler sees real durations; no data is actually produced.
+/// so the scheduler sees real durations; no data is actually produced. Tasks read it through the node's
+/// cache, as its <see cref="IDataSource"/>.
 /// </summary>
-public sealed class SimulatedBlockStore(BlockStoreSettings settings)
+public sealed class SimulatedBlockStore(BlockStoreSettings settings) : IDataSource
 {
     private readonly object _link = new();
     private DateTime _linkFreeAt = DateTime.UtcNow;
@@ -28,6 +35,12 @@ public sealed class SimulatedBlockStore(BlockStoreSettings settings)
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     public long Reads => Interlocked.Read(ref _reads);
+
+    public async Task<object?> FetchAsync(DataRef data, CancellationToken cancellationToken)
+    {
+        await ReadAsync(data.Key, data.SizeBytes, cancellationToken).ConfigureAwait(false);
+        return data.Key; // stands for the bytes
+    }
 
     public async Task<long> ReadAsync(string key, long bytes, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ internal sealed class TestNode : IAsyncDisposable
             DataDirectory = dataDirectory,
             Roles = roles.IsDefault ? new NodeOptions().Roles : roles,
             Seeds = seeds.IsDefault ? [] : seeds,
-            ExtraHocon = extraHocon + "\n" + FastTimings,
+            ExtraHocon = FastTimings + "\n" + extraHocon, // a test's own settings win
         };
         var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())

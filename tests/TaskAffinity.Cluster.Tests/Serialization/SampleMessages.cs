@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using TaskAffinity.Cluster.Staging;
+using TaskAffinity.Core.Prefetch;
+using static TaskAffinity.Cluster.Staging.StagingProtocol;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosts;
 using TaskAffinity.Cluster.Workers;
@@ -114,23 +117,26 @@ internal static class SampleMessages
         new ChainFinishedEvent("chain-1", ChainPhase.Failed, At),
         new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
         // scheduler
-        new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")]),
+        new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
+            [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1"),
         GetSchedulerStatus.Instance,
-        new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]),
+        new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]) { Waiting = 12 },
         // worker protocol, event and snapshot
         new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
         new SlotAcknowledged("host-b/3"),
-        new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate")], 0.625, 41.5),
+        new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate")], 0.625, 41.5,
+            [new PrefetchCandidate(new DataRef("vol-01/snap-2/index", 1_048_576), 0.75, "chain-1/view-1 in 1")]),
         new QueryTask("host-b/3", "chain-1", "copy-1", 2),
         new OutcomeRecorded("host-b/3", "chain-1", "copy-1", 2),
-        new RunTask("host-b/3", "chain-1", "copy-1", 2, Spec),
+        new RunTask("host-b/3", "chain-1", "copy-1", 2, Spec, true, 12.25, 3),
         new TaskRan("host-b/3", "chain-1", "create-1", 1, Success),
         new GetWorkerStatus("host-b/3"),
+        new ReleaseBuffered("host-b/3", "host-a/0", Served, 2),
         new WorkerStatus("host-b/3", "host-b", true, Served, Capacity, 5, 1, Token, 42, 7),
         new WorkerRegistered("host-b/3", "host-b", Served, Capacity),
         new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token, ImmutableDictionary<TaskType, TaskTypeProfile>.Empty.Add(new TaskType("SnapshotCopy"), SampleProfile)),
         // predictor protocol and snapshot
-        new TaskObserved("host-b/3", "chain-1", "tenant-3", Copy, [Create, "SnapshotView"], "SnapshotView", SampleProfile, 812.5, 640.25, 8192, true, At),
+        new TaskObserved("host-b/3", "chain-1", "tenant-3", Copy, [Create, "SnapshotView"], "SnapshotView", SampleProfile, 812.5, 640.25, 8192, true, At) { Refused = true },
         new ModelSnapshot(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.Transitions(), Model.Stats),
         GetModel.Instance,
         new PredictNext(Context),
@@ -144,5 +150,10 @@ internal static class SampleMessages
         new HostNotFound("host-b", "never registered"),
         new HostRegistered("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served, At),
         new HostState("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served, HostLifecycle.Warming, At),
+        // staging
+        new StageInputs("host-b/3", [new PrefetchCandidate(new DataRef("vol-01/blocks", 4_194_304), 1.0, "buffered")]),
+        GetStagerStats.Instance,
+        new PrefetchReport(new DataCacheStats(90, 10, 50, 5_000, 45, 4_500, 3, 300, 7, 700, 9_000, 1_073_741_824, 40, 2), 4,
+            120, 60, 3.25, 0.5, 1, 2, 3, 80, 70, 5, 64, 6_400, 6, 1, ImmutableDictionary<string, long>.Empty.Add("LowConfidence", 4)),
     ];
 }
