@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Configuration;
 using Shouldly;
+using TaskAffinity.Core.Prefetch;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Core.Tasks;
 using Xunit;
@@ -61,6 +62,23 @@ public sealed class SettingsSpec : IDisposable
         var shipped = TaskAffinitySettings.FromConfig(Shipped());
         (shipped with { Affinity = shipped.Affinity with { WeightsByType = Defaults.Affinity.WeightsByType } }).ShouldBe(Defaults);
         TaskAffinitySettings.FromConfig(Config.Empty).ShouldBe(Defaults);
+    }
+
+    [Fact]
+    public void Prefetch_and_cache_settings_are_read()
+    {
+        var settings = Read("""
+            taskaffinity.prefetch { enabled = off, buffer-size = 8, max-buffer-time = 500ms, lookahead = 3, min-confidence = 0.5,
+              max-mb-in-flight = 16, max-concurrent-fetches = 2, max-unused-share = 0.25, fetch-timeout = 2s, fetch-attempts = 5, retry-backoff = 50ms }
+            taskaffinity.cache { capacity-mb = 64, policy = lfu }
+            """).Prefetch;
+
+        (settings.Enabled, settings.BufferSize, settings.EffectiveBufferSize, settings.Lookahead).ShouldBe((false, 8, 0, 3));
+        settings.MaxBufferTime.ShouldBe(TimeSpan.FromMilliseconds(500));
+        (settings.Planner.MinConfidence, settings.Planner.MaxBytesInFlight, settings.Planner.MaxConcurrentFetches, settings.Planner.MaxUnusedShare)
+            .ShouldBe((0.5, 16L * 1024 * 1024, 2, 0.25));
+        (settings.FetchTimeout, settings.FetchAttempts, settings.RetryBackoff).ShouldBe((TimeSpan.FromSeconds(2), 5, TimeSpan.FromMilliseconds(50)));
+        (settings.Cache.CapacityBytes, settings.Cache.Policy).ShouldBe((64L * 1024 * 1024, EvictionPolicy.Lfu));
     }
 
     [Fact]
@@ -125,6 +143,13 @@ public sealed class SettingsSpec : IDisposable
     [InlineData("chains.retry-limits.default = 101", "taskaffinity.chains.retry-limits.default", "integers from 0 to 100")]
     [InlineData("chains.retry-limits.SnapshotCopy = -1", "taskaffinity.chains.retry-limits.SnapshotCopy", "integers from 0 to 100")]
     [InlineData("host.capacity.cpu = lots", "taskaffinity.host.capacity.cpu", "numbers from 0 to")]
+    [InlineData("prefetch.enabled = maybe", "taskaffinity.prefetch.enabled", "on or off")]
+    [InlineData("prefetch.buffer-size = 5000", "taskaffinity.prefetch.buffer-size", "integers from 0 to 4096")]
+    [InlineData("prefetch.max-buffer-time = 1ms", "taskaffinity.prefetch.max-buffer-time", "durations from")]
+    [InlineData("prefetch.min-confidence = 1.5", "taskaffinity.prefetch.min-confidence", "numbers from 0 to 1")]
+    [InlineData("prefetch.lookahead = 17", "taskaffinity.prefetch.lookahead", "integers from 0 to 16")]
+    [InlineData("cache.policy = fifo", "taskaffinity.cache.policy", "lru or lfu")]
+    [InlineData("cache.capacity-mb = 0", "taskaffinity.cache.capacity-mb", "numbers from 1 to")]
     public void A_bad_value_is_rejected_naming_the_full_key_and_the_accepted_values(string setting, string key, string accepted)
     {
         var error = Should.Throw<SettingsException>(() => Read("taskaffinity." + setting));
