@@ -43,6 +43,9 @@ internal sealed class TestNode : IAsyncDisposable
     public ActorSystem System { get; }
     public TaskAffinityClient Client { get; }
 
+    /// <summary>The node's services (its prefetch metrics, host data, ...).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public string Address => Akka.Cluster.Cluster.Get(System).SelfAddress.ToString();
 
     public static async Task<TestNode> StartAsync(string dataDirectory, Action<IServiceCollection> handlers, string extraHocon = "",

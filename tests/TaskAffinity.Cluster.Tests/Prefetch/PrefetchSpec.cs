@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
+using TaskAffinity.Cluster.Staging;
 using Shouldly;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Execution;
@@ -88,6 +90,37 @@ public sealed class PrefetchSpec(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(500); // room for a wrongful second run on the former holder to show up
         work.RunsOf("moved", "w").ShouldBe(1);
         (await node.EventsAsync("chain-moved")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task A_task_that_waits_in_a_buffer_too_long_goes_back_and_is_placed_again_and_still_runs_exactly_once()
+    {
+        var work = new RecordingHandler("Work", c => Task.FromResult(c.WorkerId));
+        await using var node = await TestNode.StartAsync(_dataDirectory, s =>
+        {
+            s.AddTaskHandler(Stall());
+            s.AddTaskHandler(work);
+        }, """
+            taskaffinity.worker.slots = 1
+            taskaffinity.prefetch.max-buffer-time = 200ms
+            """);
+        await node.Client.SubmitAsync("stall-a", "tests", [Graphs.Task("s", "Stall")]);
+        await AwaitAsync(() => _stalledOn.ContainsKey("stall-a"));
+        var metrics = node.Services.GetRequiredService<PrefetchMetrics>();
+        var data = node.Services.GetRequiredService<HostData>();
+
+        await node.Client.SubmitAsync("waits", "tests", [Graphs.Task("w")]);
+        // the only worker is stalled: the task keeps going back to its chain and coming back to the buffer
+        await AwaitAsync(() => metrics.Report(data).ReturnedExpired >= 2);
+        work.RunsOf("waits", "w").ShouldBe(0);
+        _gates["stall-a"].SetResult();
+
+        var finished = await node.Client.AwaitAsync("waits", Patience);
+        finished.Phase.ShouldBe(ChainPhase.Completed);
+        output.WriteLine($"returned after max-buffer-time: {metrics.Report(data).ReturnedExpired} times before it ran");
+        await Task.Delay(500); // room for a wrongful second run to show up
+        work.RunsOf("waits", "w").ShouldBe(1);
+        (await node.EventsAsync("chain-waits")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
     }
 
     [Fact]

@@ -66,6 +66,21 @@ public class AffinityMapSpec
     }
 
     [Fact]
+    public void A_refused_prefetched_task_lowers_the_pairs_score_without_touching_its_averages()
+    {
+        var before = AffinityMap.Build([Entry("a", "X", 100), Entry("b", "X", 100)], Options);
+        var warm = Warm(100);
+        var refused = warm.Refused(Options.HalfLifeSamples);
+
+        var after = AffinityMap.Build([new ProfileEntry("a", "X", refused), Entry("b", "X", 100)], Options);
+
+        after.Score("a", "X").ShouldBeLessThan(before.Score("a", "X"));
+        after.Score("a", "X").ShouldBeLessThan(after.Score("b", "X"));
+        refused.Penalty.ShouldBe(warm.Penalty + TaskTypeProfile.Alpha(Options.HalfLifeSamples) * (1 - warm.Penalty), tolerance: 1e-12);
+        (refused with { Penalty = warm.Penalty }).ShouldBe(warm);
+    }
+
+    [Fact]
     public void Penalty_scales_the_score_down()
     {
         var clean = new ProfileEntry("a", "X", TaskTypeProfile.Empty with { Samples = 9, DurationMs = 100 });
