@@ -36,10 +36,10 @@ public sealed record TaskTypeProfile(
 
         if (Samples == 0)
         {
-            // The first sample sets the averages. Penalty still starts from 0 and moves by α: one bad first
-            // run must not zero the pair's score, which would keep it from ever being tried again.
+            // The first sample sets the averages. Penalty moves by α from where it was (0, or what refusals
+            // left): one bad first run must not zero the pair's score, which would keep it from ever being tried again.
             return new TaskTypeProfile(1, durationMs, observation.CpuUtil, observation.MemoryUtil, observation.IoUtil,
-                error, Alpha(halfLifeSamples) * bad);
+                error, Ewma(Penalty, bad, Alpha(halfLifeSamples)));
         }
 
         var a = Alpha(halfLifeSamples);
