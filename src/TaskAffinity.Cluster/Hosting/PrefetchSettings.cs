@@ -18,7 +18,7 @@ public sealed record PrefetchSettings
     public TimeSpan MaxBufferTime { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many steps ahead in a chain the inputs of the tasks to come are staged (0 = only buffered tasks).</summary>
-    public int Lookahead { get; init; } = 2;
+    public int Lookahead { get; init; } = 3;
 
     public PrefetchPlannerOptions Planner { get; init; } = PrefetchPlannerOptions.Default;
 

@@ -12,7 +12,7 @@ public sealed record PrefetchPlannerOptions
     public long MaxBytesInFlight { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>1 .. 1024: prefetches in flight at once on a host.</summary>
-    public int MaxConcurrentFetches { get; init; } = 4;
+    public int MaxConcurrentFetches { get; init; } = 8;
 
     /// <summary>
     /// In (0, 1]: share of the cache that prefetched-but-unread data (cached or in flight) may fill, so
