@@ -98,7 +98,7 @@ public class PrefetchPlannerSpec
     {
         var candidates = Enumerable.Range(0, 6).Select(i => Candidate($"k{i}", 0.9 - i * 0.05)).ToList();
 
-        var plan = PrefetchPlanner.Plan(candidates, State(fetchesInFlight: 2), PrefetchPlannerOptions.Default);
+        var plan = PrefetchPlanner.Plan(candidates, State(fetchesInFlight: 2), PrefetchPlannerOptions.Default with { MaxConcurrentFetches = 4 });
 
         Keys(plan.Fetch).ShouldBe(["k0", "k1"]);
         plan.Skipped.ShouldAllBe(s => s.Reason == SkipReason.OverBudget);
@@ -108,7 +108,7 @@ public class PrefetchPlannerSpec
     [Fact]
     public void A_host_already_at_its_concurrency_limit_fetches_nothing()
     {
-        var plan = PrefetchPlanner.Plan([Candidate("a", 0.9)], State(fetchesInFlight: 4), PrefetchPlannerOptions.Default);
+        var plan = PrefetchPlanner.Plan([Candidate("a", 0.9)], State(fetchesInFlight: 4), PrefetchPlannerOptions.Default with { MaxConcurrentFetches = 4 });
 
         plan.Fetch.ShouldBeEmpty();
         ReasonFor(plan, "a").ShouldBe(SkipReason.OverBudget);
