@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Simulation.Engine;
+using TaskAffinity.Simulation.Reports;
+
+namespace TaskAffinity.Simulation.Cli;
+
+/// <summary>
+/// <c>--trace PATH [--trace PATH ...] --policies LIST --out DIR [--seed N] [--hosts SPEC]</c>: replays each
+/// workload under each policy on the same simulated cluster and writes the report.
+/// </summary>
+internal static class SimulateCommand
+{
+    /// <summary>Ours first, then the baselines, then the oracle: the order of the report's rows.</summary>
+    public static readonly string[] AllPolicies = [.. PlacementPolicies.Names.OrderBy(n => n == ReportWriter.Ours ? 0 : 1), Simulator.Oracle];
+
+    public static RootCommand Create()
+    {
+        var traces = new Option<string[]>("--trace") { Description = "A .tatrace.csv file, a WfFormat JSON file, a folder of them, or builtin:snapshot[:sessions]", Required = true, AllowMultipleArgumentsPerToken = true };
+        var policies = new Option<string>("--policies") { Description = $"Comma-separated, or all: {string.Join(", ", AllPolicies)}", DefaultValueFactory = _ => "all" };
+        var output = new Option<string>("--out") { Description = "Folder for report.md, summary.json and the plots", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the cluster's speed factors and of the policies' draws", DefaultValueFactory = _ => 42 };
+        var hosts = new Option<string>("--hosts") { Description = "HOSTSxSLOTS[:SPREAD], e.g. 4x4:0.5 (σ of the log-normal speed factors per host and type)", DefaultValueFactory = _ => "4x4:0.5" };
+        var gap = new Option<double>("--run-gap") { Description = "Seconds between the arrivals of successive WfFormat runs (0: all at once, in executedAt order)", DefaultValueFactory = _ => 0 };
+
+        var command = new RootCommand("Replays traces through TaskAffinity's placement policies and the baselines on a simulated cluster.")
+        {
+            traces, policies, output, seed, hosts, gap,
+        };
+        command.SetAction(parsed =>
+        {
+            var chosen = parsed.GetValue(policies)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (chosen is ["all"]) chosen = AllPolicies;
+            if (chosen.FirstOrDefault(p => !AllPolicies.Contains(p)) is { } unknown)
+                return Fail($"--policies: unknown policy '{unknown}'; accepted: all, {string.Join(", ", AllPolicies)}");
+            if (!TryParseHosts(parsed.GetValue(hosts)!, parsed.GetValue(seed), out var cluster))
+                return Fail($"--hosts: '{parsed.GetValue(hosts)}' is not HOSTSxSLOTS[:SPREAD] with 1..10000 hosts, 1..1024 slots and a spread from 0 to 3");
+            if (parsed.GetValue(gap) is var g && (g < 0 || !double.IsFinite(g)))
+                return Fail($"--run-gap: '{g}' must be a number of seconds ≥ 0");
+
+            var reports = new List<WorkloadReport>();
+            foreach (var path in parsed.GetValue(traces)!)
+            {
+                var workload = Workload.Load(path, parsed.GetValue(gap), Console.Error);
+                if (workload is null) continue;
+                reports.Add(Replay(workload, chosen, cluster));
+            }
+            if (reports.Count == 0) return Fail("no workload could be read");
+            var dir = parsed.GetValue(output)!;
+            ReportWriter.Write(dir, reports);
+            Console.WriteLine(ReportWriter.Markdown(reports));
+            Console.WriteLine($"written to {Path.GetFullPath(dir)}: report.md, summary.json, latency-cdf-*.png/svg");
+            return 0;
+        });
+        return command;
+    }
+
+    private static WorkloadReport Replay(Workload workload, IReadOnlyList<string> policies, SimCluster cluster)
+    {
+        var results = new List<SimResult>();
+        var latencies = new Dictionary<string, double[]>();
+        foreach (var policy in policies)
+        {
+            var clock = Stopwatch.StartNew();
+            var simulator = new Simulator(cluster, policy, prefetch: policy == ReportWriter.Ours);
+            var result = simulator.Run(workload.Chains());
+            results.Add(result);
+            latencies[policy] = simulator.LastLatencies;
+            Console.Error.WriteLine($"{workload.Name}: {policy}: {result.Tasks} tasks in {clock.Elapsed.TotalSeconds:0.00} s of wall time");
+        }
+        var first = results[0];
+        return new WorkloadReport(workload.Name, first.Tasks, first.Chains, results, latencies);
+    }
+
+    internal static bool TryParseHosts(string spec, int seed, out SimCluster cluster)
+    {
+        cluster = null!;
+        var parts = spec.Split(':');
+        var size = parts[0].Split('x');
+        var spread = 0.5;
+        if (size.Length != 2 || !int.TryParse(size[0], out var hosts) || !int.TryParse(size[1], out var slots)
+            || hosts is < 1 or > 10_000 || slots is < 1 or > 1024
+            || (parts.Length == 2 && (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out spread) || spread is < 0 or > 3))
+            || parts.Length > 2)
+            return false;
+        cluster = SimCluster.Uniform(hosts, slots, spread, seed);
+        return true;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"taskaffinity-sim: {message}");
+        return 2;
+    }
+}

@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using MathNet.Numerics.Statistics;
+using TaskAffinity.Core.Affinity;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Prediction;
+using TaskAffinity.Core.Prefetch;
+using TaskAffinity.Core.Tasks;
+using TaskAffinity.Simulation.Traces;
+
+namespace TaskAffinity.Simulation.Engine;
+
+/// <summary>
+/// Replays chains through one placement policy on a <see cref="SimCluster"/>, on simulated time. The same Core
+/// policy code as the cluster decides; the simulator plays the workers, the store and the caches.
+/// </summary>
+/// <remarks>
+/// <para>A task becomes ready when its chain has arrived and its dependencies are done, and is placed at once.
+/// Each worker slot runs its tasks in order. A task's latency = wait (ready → start) + stall (fetching the
+/// inputs not in its host's cache: latency + bytes / bandwidth each) + execution (reference duration × the
+/// host's speed factor). Its outputs land in its host's cache, so a child placed where its parent ran reads
+/// them for free.</para>
+/// <para>Learning policies (<see cref="IPlacementPolicy.WithModel"/>) receive a model rebuilt from every
+/// outcome so far each <see cref="ModelEvery"/> completions: per-(worker, type) profiles and the transition
+/// table of a <see cref="SequencePredictor"/> fed each chain's sequence, whose top-1 accuracy is reported.</para>
+/// <para>With <see cref="Prefetch"/>, placing a task stages the inputs its dependents read from the store (not
+/// those produced inside the chain) into the chosen host's cache, arriving after their fetch time; a read
+/// before then waits only for the rest.</para>
+/// <para>The oracle knows every true duration: it places each task on the slot where it would finish first
+/// and has every store input staged in time.</para>
+/// </remarks>
+public sealed class Simulator
+{
+    public const string Oracle = "oracle";
+
+    private readonly SimCluster _cluster;
+    private readonly string _policyName;
+    private readonly bool _prefetch;
+    private IPlacementPolicy? _policy;
+
+    public Simulator(SimCluster cluster, string policy, bool prefetch)
+    {
+        _cluster = cluster;
+        _policyName = policy;
+        _prefetch = prefetch || policy == Oracle;
+        if (policy != Oracle) _policy = PlacementPolicies.Create(policy, PlacementModel.Empty, seed: cluster.Seed);
+    }
+
+    public int ModelEvery { get; init; } = 200;
+
+    public bool Prefetch => _prefetch;
+
+    /// <summary>Every task's latency in the last run, in completion order (for CDF plots).</summary>
+    public double[] LastLatencies { get; private set; } = [];
+
+    public SimResult Run(IEnumerable<TraceChain> chains)
+    {
+        var replay = new Replay(this);
+        var result = replay.Execute(chains);
+        LastLatencies = replay.Latencies;
+        return result;
+    }
+
+    private sealed class Replay
+    {
+        private readonly Simulator _sim;
+        private readonly SimCluster _cluster;
+        private readonly PriorityQueue<Action, (double, long)> _events = new();
+        private long _sequence;
+        private double _now;
+
+        private readonly WorkerCandidate[] _workers;
+        private readonly double[] _freeAt;      // per worker: when its queue empties
+        private readonly int[] _hostOf;         // per worker: host index
+        private readonly DataCache[] _caches;   // per host
+        private readonly Dictionary<string, double>[] _arriving; // per host: staged key → when it lands
+        private readonly TypeSet _served;
+
+        private readonly Dictionary<(string, TaskType), TaskTypeProfile> _profiles = new();
+        private readonly SequencePredictor _predictor = new(new PredictionOptions());
+        private int _sinceModel;
+        private long _predicted, _predictedRight, _changes, _changesRight;
+
+        private readonly List<double> _latency = [], _makespan = [];
+        private double _wait, _stall, _exec, _first = double.MaxValue, _last;
+        private long _decisions;
+        private readonly Stopwatch _deciding = new();
+        private int _tasks, _chains;
+
+        public Replay(Simulator sim)
+        {
+            _sim = sim;
+            _cluster = sim._cluster;
+            var workers = _cluster.Hosts.SelectMany((h, hi) => Enumerable.Range(0, h.Slots).Select(s => (Host: h, Index: hi, Slot: s))).ToList();
+            _served = new TypeSet();
+            _workers = [.. workers.Select(w => new WorkerCandidate($"{w.Host.Id}/{w.Slot}", w.Host.Id, true, _served.All, w.Host.Capacity, 0, 0, WorkerToken.Empty))];
+            _hostOf = [.. workers.Select(w => w.Index)];
+            _freeAt = new double[_workers.Length];
+            _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
+            _arriving = [.. _cluster.Hosts.Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
+        }
+
+        public double[] Latencies => [.. _latency];
+
+        public SimResult Execute(IEnumerable<TraceChain> chains)
+        {
+            using var source = chains.GetEnumerator();
+            ScheduleNextArrival(source);
+            while (_events.TryDequeue(out var action, out var at))
+            {
+                _now = at.Item1;
+                action();
+            }
+            return Result();
+        }
+
+        private void At(double time, Action action) => _events.Enqueue(action, (time, _sequence++));
+
+        /// <summary>Chains are pulled one at a time, so a trace streams through.</summary>
+        private void ScheduleNextArrival(IEnumerator<TraceChain> source)
+        {
+            if (!source.MoveNext()) return;
+            var chain = source.Current;
+            At(Math.Max(chain.ArrivalS, _now), () =>
+            {
+                Arrive(chain);
+                ScheduleNextArrival(source);
+            });
+        }
+
+        private void Arrive(TraceChain chain)
+        {
+            _chains++;
+            _first = Math.Min(_first, _now);
+            var state = new ChainRun(chain, _now);
+            var newTypes = false;
+            foreach (var task in chain.Tasks)
+                newTypes |= _served.Add(task.Type);
+            if (newTypes)
+                for (var w = 0; w < _workers.Length; w++)
+                    _workers[w] = _workers[w] with { ServedTypes = _served.All };
+            foreach (var task in chain.Tasks.Where(t => t.After.IsDefaultOrEmpty))
+                Ready(state, task, history: []);
+        }
+
+        // ---- placement ----
+
+        private void Ready(ChainRun chain, TraceTask task, TaskType[] history)
+        {
+            var worker = Place(chain, task);
+            var ready = _now;
+            var start = Math.Max(_now, _freeAt[worker]);
+            var host = _hostOf[worker];
+            if (_sim._policyName == Simulator.Oracle) StagePerfectly(task, host);
+            var stall = StallOf(task, host, start);
+            var exec = task.DurationS * _cluster.SpeedFactor(_cluster.Hosts[host].Id, task.Type);
+            var finish = start + stall + exec;
+            _freeAt[worker] = finish;
+            SetLoad(worker, +1);
+            if (_sim._prefetch) Stage(chain, task, host, start);
+            Predict(chain, task, history);
+            At(finish, () => Finish(chain, task, worker, ready, start, stall, exec, history));
+        }
+
+        private int Place(ChainRun chain, TraceTask task)
+        {
+            _decisions++;
+            _deciding.Start();
+            try
+            {
+                if (_sim._policy is null) return EarliestTrueFinish(task);
+                var spec = new TaskSpec { Id = task.Id, Type = task.Type, Inputs = task.Inputs, Resources = new ResourceVector(Math.Min(task.Cpu, 8), 0, 0, 0, 0) };
+                var decision = _sim._policy.Place(new PlacementRequest(chain.Chain.ChainId, spec, 1) { CachedByHost = CachedShares(task) }, _workers);
+                return decision.Placed ? Array.FindIndex(_workers, w => w.WorkerId == decision.WorkerId) : EarliestFree();
+            }
+            finally
+            {
+                _deciding.Stop();
+            }
+        }
+
+        private int EarliestTrueFinish(TraceTask task)
+        {
+            var best = 0;
+            var bestFinish = double.MaxValue;
+            for (var w = 0; w < _workers.Length; w++)
+            {
+                var finish = Math.Max(_now, _freeAt[w]) + task.DurationS * _cluster.SpeedFactor(_cluster.Hosts[_hostOf[w]].Id, task.Type);
+                if (finish < bestFinish) (best, bestFinish) = (w, finish);
+            }
+            return best;
+        }
+
+        private int EarliestFree()
+        {
+            var best = 0;
+            for (var w = 1; w < _freeAt.Length; w++)
+                if (_freeAt[w] < _freeAt[best]) best = w;
+            return best;
+        }
+
+        private Dictionary<string, double>? CachedShares(TraceTask task)
+        {
+            long total = task.Inputs.IsDefaultOrEmpty ? 0 : task.Inputs.Sum(i => i.SizeBytes);
+            if (total <= 0) return null;
+            Dictionary<string, double>? shares = null;
+            for (var h = 0; h < _caches.Length; h++)
+            {
+                long cached = 0;
+                foreach (var input in task.Inputs)
+                    if (_caches[h].Contains(input.Key)) cached += input.SizeBytes;
+                if (cached > 0) (shares ??= new())[_cluster.Hosts[h].Id] = (double)cached / total;
+            }
+            return shares;
+        }
+
+        private void SetLoad(int worker, int delta)
+        {
+            var c = _workers[worker];
+            _workers[worker] = c with { Queued = Math.Max(0, c.Queued + delta) };
+        }
+
+        // ---- data ----
+
+        /// <summary>Seconds the task waits for inputs at <paramref name="start"/>; what it fetches lands in the cache.</summary>
+        private double StallOf(TraceTask task, int host, double start)
+        {
+            double stall = 0;
+            foreach (var input in task.Inputs)
+            {
+                using var hit = _caches[host].Acquire(input.Key);
+                if (hit is not null) continue;
+                if (_arriving[host].Remove(input.Key, out var lands))
+                {
+                    stall = Math.Max(stall, lands - start); // staged, still on its way
+                    _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
+                    _caches[host].Acquire(input.Key, count: false)?.Dispose();
+                    continue;
+                }
+                stall += _cluster.FetchSeconds(input.SizeBytes);
+                _caches[host].TryAdd(input, null, prefetched: false, pin: false, out _);
+            }
+            return Math.Max(stall, 0);
+        }
+
+        /// <summary>The oracle's prefetch: exactly the inputs this task reads, in its host's cache before it starts.</summary>
+        private void StagePerfectly(TraceTask task, int host)
+        {
+            foreach (var input in task.Inputs)
+                if (!_caches[host].Contains(input.Key))
+                    _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
+        }
+
+        /// <summary>Stages the store inputs of the task's dependents on its host.</summary>
+        private void Stage(ChainRun chain, TraceTask task, int host, double start)
+        {
+            var cache = _caches[host];
+            foreach (var child in chain.DependentsOf(task.Id))
+                foreach (var input in child.Inputs)
+                {
+                    if (chain.Produced.Contains(input.Key) || cache.Contains(input.Key) || _arriving[host].ContainsKey(input.Key)) continue;
+                    var lands = start + _cluster.FetchSeconds(input.SizeBytes);
+                    _arriving[host][input.Key] = lands;
+                    At(lands, () =>
+                    {
+                        if (_arriving[host].Remove(input.Key)) cache.TryAdd(input, null, prefetched: true, pin: false, out _);
+                    });
+                }
+        }
+
+        // ---- learning ----
+
+        private void Predict(ChainRun chain, TraceTask task, TaskType[] history)
+        {
+            if (history.Length == 0) return;
+            var context = new PredictionContext([.. history], chain.Chain.App, null, null, 0);
+            var top = _predictor.Predict(context).Top;
+            _predicted++;
+            if (top == task.Type) _predictedRight++;
+            if (history[^1] != task.Type)
+            {
+                _changes++;
+                if (top == task.Type) _changesRight++;
+            }
+            _predictor.Observe(context, task.Type);
+        }
+
+        private void Finish(ChainRun chain, TraceTask task, int worker, double ready, double start, double stall, double exec, TaskType[] history)
+        {
+            _tasks++;
+            _last = Math.Max(_last, _now);
+            (_wait, _stall, _exec) = (_wait + (start - ready), _stall + stall, _exec + exec);
+            _latency.Add(_now - ready);
+            SetLoad(worker, -1);
+            _workers[worker] = _workers[worker] with { Token = new WorkerToken(task.Type, 0) };
+
+            var host = _hostOf[worker];
+            foreach (var output in task.Outputs)
+            {
+                chain.Produced.Add(output.Key);
+                _caches[host].TryAdd(output, null, prefetched: false, pin: false, out _);
+            }
+            Learn(worker, task, exec);
+
+            TaskType[] next = [.. history.TakeLast(7), task.Type];
+            foreach (var child in chain.Completed(task.Id))
+                Ready(chain, child, next);
+            if (chain.Done)
+                _makespan.Add(_now - chain.ArrivedAt);
+        }
+
+        private void Learn(int worker, TraceTask task, double exec)
+        {
+            if (_sim._policy is null) return;
+            var id = _workers[worker].WorkerId;
+            var observation = new TaskObservation(id, task.Type, TimeSpan.FromSeconds(exec), new ResourceVector(task.Cpu, task.MemoryMb, 0, 0, 0),
+                _workers[worker].HostCapacity, false);
+            _profiles[(id, task.Type)] = _profiles.GetValueOrDefault((id, task.Type), TaskTypeProfile.Empty).Observe(observation, 20);
+            if (++_sinceModel < _sim.ModelEvery) return;
+            _sinceModel = 0;
+            var map = AffinityMap.Build(_profiles.Select(p => new ProfileEntry(p.Key.Item1, p.Key.Item2, p.Value)), new AffinityOptions());
+            _sim._policy = _sim._policy.WithModel(new PlacementModel(map, _predictor.Transitions()));
+        }
+
+        private SimResult Result()
+        {
+            var latency = _latency.ToArray();
+            var makespan = _makespan.ToArray();
+            double Q(double[] values, double tau) => values.Length == 0 ? 0 : values.Quantile(tau);
+            var n = Math.Max(_tasks, 1);
+            var stats = _caches.Select(c => c.Stats()).ToList();
+            long hits = stats.Sum(s => s.Hits), reads = hits + stats.Sum(s => s.Misses);
+            return new SimResult(_sim._policyName, _tasks, _chains,
+                latency.Length == 0 ? 0 : latency.Average(), Q(latency, 0.5), Q(latency, 0.95), Q(latency, 0.99),
+                _wait / n, _stall / n, _exec / n,
+                makespan.Length == 0 ? 0 : makespan.Average(), Q(makespan, 0.99),
+                _last > _first ? _tasks / (_last - _first) : 0,
+                _sim._prefetch ? (reads == 0 ? 0 : (double)hits / reads) : null,
+                _sim._prefetch ? stats.Sum(s => s.PrefetchedEvictedBytes) / 1_000_000.0 : null,
+                _predicted == 0 ? null : (double)_predictedRight / _predicted,
+                _changes == 0 ? null : (double)_changesRight / _changes,
+                _deciding.Elapsed.TotalSeconds > 0 ? _decisions / _deciding.Elapsed.TotalSeconds : 0);
+        }
+    }
+}

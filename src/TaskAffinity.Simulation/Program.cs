@@ -1,0 +1,3 @@
+using TaskAffinity.Simulation.Cli;
+
+return await SimulateCommand.Create().Parse(args).InvokeAsync();
