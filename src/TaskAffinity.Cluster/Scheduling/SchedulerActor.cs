@@ -41,6 +41,7 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly WorkerDirectory _directory;
     private readonly DataLocations _locations = new();
     private readonly LinkedList<(PlaceTask Place, IActorRef ReplyTo)> _pending = new();
+    private readonly Dictionary<(string, string, int), LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)>> _pendingByKey = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock)
@@ -111,21 +112,23 @@ internal sealed class SchedulerActor : ReceiveActor
 
     private void OnPlace(PlaceTask place)
     {
-        var key = (place.ChainId, place.TaskId, place.Attempt);
-        for (var node = _pending.First; node is not null; node = node.Next)
-            if ((node.Value.Place.ChainId, node.Value.Place.TaskId, node.Value.Place.Attempt) == key)
-            {
-                node.Value = (place, Sender); // the chain asked again (its lease lapsed): keep the place in line
-                return;
-            }
-        if (_pending.Count == 0)
+        if (_pendingByKey.TryGetValue(KeyOf(place), out var waiting))
         {
-            if (!TryPlace(place, Sender)) _pending.AddLast((place, Sender));
+            waiting.Value = (place, Sender); // the chain asked again (its lease lapsed): keep the place in line
             return;
         }
-        _pending.AddLast((place, Sender));
+        if (_pending.Count == 0)
+        {
+            if (!TryPlace(place, Sender)) Wait(place, Sender);
+            return;
+        }
+        Wait(place, Sender);
         PlacePending();
     }
+
+    private static (string, string, int) KeyOf(PlaceTask place) => (place.ChainId, place.TaskId, place.Attempt);
+
+    private void Wait(PlaceTask place, IActorRef replyTo) => _pendingByKey[KeyOf(place)] = _pending.AddLast((place, replyTo));
 
     /// <summary>
     /// Places waiting tasks in arrival order where workers have room. Once a type finds every eligible worker
@@ -140,7 +143,11 @@ internal sealed class SchedulerActor : ReceiveActor
             var type = node.Value.Place.Spec.Type;
             if (full?.Contains(type) != true)
             {
-                if (TryPlace(node.Value.Place, node.Value.ReplyTo)) _pending.Remove(node);
+                if (TryPlace(node.Value.Place, node.Value.ReplyTo))
+                {
+                    _pending.Remove(node);
+                    _pendingByKey.Remove(KeyOf(node.Value.Place));
+                }
                 else (full ??= []).Add(type);
             }
             node = next;
@@ -158,7 +165,7 @@ internal sealed class SchedulerActor : ReceiveActor
             replyTo.Tell(new PlacementFailed(place.ChainId, place.TaskId, place.Attempt, decision.Reason));
             return true;
         }
-        var chosen = candidates.First(c => c.WorkerId == decision.WorkerId);
+        var chosen = _directory.Find(decision.WorkerId!)!;
         if (chosen.Load >= Capacity)
             return false;
 

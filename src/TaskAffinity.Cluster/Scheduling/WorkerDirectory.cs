@@ -45,9 +45,8 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
             _current[i] = _current[i] with { Queued = _current[i].Queued + 1 };
     }
 
-    /// <summary>The token the worker last reported (empty for a worker never heard of).</summary>
-    public WorkerToken TokenOf(string workerId) =>
-        _positions.TryGetValue(workerId, out var i) ? _current[i].Token : WorkerToken.Empty;
+    /// <summary>The worker as last reported and assigned to (null for a worker never heard of).</summary>
+    public WorkerCandidate? Find(string workerId) => _positions.TryGetValue(workerId, out var i) ? _current[i] : null;
 
     /// <summary>
     /// Every worker as of <paramref name="now"/>, each at its own position. The list is the directory's own and

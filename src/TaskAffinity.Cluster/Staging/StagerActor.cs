@@ -66,9 +66,7 @@ internal sealed class StagerActor : ReceiveActor, IWithTimers
         _metrics.FetchStarted(attempt);
         var self = Self;
         _data.StageAsync(candidate.Data, _settings.FetchTimeout, _stopping.Token)
-            .ContinueWith(t => new Fetched(candidate, attempt, t.Exception?.GetBaseException() ?? (t.IsCanceled ? new TaskCanceledException() : null)),
-                TaskScheduler.Default)
-            .PipeTo(self);
+            .PipeTo(self, success: () => new Fetched(candidate, attempt, null), failure: e => new Fetched(candidate, attempt, e));
     }
 
     private void OnFetched(Fetched fetched)

@@ -133,10 +133,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         _slot = null;
         if (_running is { } running)
             Return(running.Task, "the worker's slot went offline while running it");
-        foreach (var waiting in _buffer.Items.Select(i => i.Item).Concat(_overflow).ToList())
+        foreach (var waiting in _buffer.TakeOldest(_buffer.Count, _ => true).Concat(_overflow))
             Return(waiting, "the worker's slot went offline");
         _running = null;
-        while (_buffer.TryTake(Now, out _, out _)) { }
         _overflow.Clear();
         Publish();
     }
@@ -169,7 +168,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         if (_running is null && Waiting == 0)
             Run(assign, prefetched: false, TimeSpan.Zero);
         else if (_overflow.Count == 0 && _buffer.TryAdd(assign, Now))
-            Stage([.. assign.Spec.Inputs.Select(i => new PrefetchCandidate(i, 1.0, $"buffered {KeyOf(assign)}"))]);
+            StageInputsOf(assign);
         else
             _overflow.AddLast(assign);
         Publish();
@@ -186,6 +185,10 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         if (_slot is null || !_settings.Prefetch.Enabled || candidates.IsDefaultOrEmpty) return;
         _slot.Tell(new StagingProtocol.StageInputs(_state.WorkerId, candidates));
     }
+
+    /// <summary>A task now waiting in the buffer will run here: its own inputs are certain to be read.</summary>
+    private void StageInputsOf(AssignTask task) =>
+        Stage([.. task.Spec.Inputs.Select(i => new PrefetchCandidate(i, 1.0, $"buffered {KeyOf(task)}"))]);
 
     /// <summary>The next task: from the buffer first, then what waits behind it (which moves up into the buffer).</summary>
     private void RunNext()
@@ -207,7 +210,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         while (_overflow.First is { } first && _buffer.TryAdd(first.Value, Now))
         {
             _overflow.RemoveFirst();
-            Stage([.. first.Value.Spec.Inputs.Select(i => new PrefetchCandidate(i, 1.0, $"buffered {KeyOf(first.Value)}"))]);
+            StageInputsOf(first.Value);
         }
     }
 

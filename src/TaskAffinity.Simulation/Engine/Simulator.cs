@@ -69,6 +69,7 @@ public sealed class Simulator
         private double _now;
 
         private readonly WorkerCandidate[] _workers;
+        private readonly Dictionary<string, int> _workerIndex;
         private readonly double[] _freeAt;      // per worker: when its queue empties
         private readonly int[] _hostOf;         // per worker: host index
         private readonly DataCache[] _caches;   // per host
@@ -94,6 +95,7 @@ public sealed class Simulator
             _served = new TypeSet();
             _workers = [.. workers.Select(w => new WorkerCandidate($"{w.Host.Id}/{w.Slot}", w.Host.Id, true, _served.All, w.Host.Capacity, 0, 0, WorkerToken.Empty))];
             _hostOf = [.. workers.Select(w => w.Index)];
+            _workerIndex = _workers.Select((w, i) => (w.WorkerId, i)).ToDictionary(x => x.WorkerId, x => x.i, StringComparer.Ordinal);
             _freeAt = new double[_workers.Length];
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
             _arriving = [.. _cluster.Hosts.Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
@@ -170,7 +172,7 @@ public sealed class Simulator
                 if (_sim._policy is null) return EarliestTrueFinish(task);
                 var spec = new TaskSpec { Id = task.Id, Type = task.Type, Inputs = task.Inputs, Resources = new ResourceVector(Math.Min(task.Cpu, 8), 0, 0, 0, 0) };
                 var decision = _sim._policy.Place(new PlacementRequest(chain.Chain.ChainId, spec, 1) { CachedByHost = CachedShares(task) }, _workers);
-                return decision.Placed ? Array.FindIndex(_workers, w => w.WorkerId == decision.WorkerId) : EarliestFree();
+                return decision.Placed ? _workerIndex[decision.WorkerId!] : EarliestFree();
             }
             finally
             {
