@@ -21,6 +21,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 {
     private const string LeaseTimer = "leases";
     private const string PassivateTimer = "passivate";
+    private const string CheckpointTimer = "checkpoint";
 
     private readonly TaskAffinitySettings _settings;
     private readonly IActorRef _scheduler;
@@ -31,6 +32,10 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private readonly HashSet<IActorRef> _watchers = new();
     private ChainState _state;
     private int _eventsSinceSnapshot;
+    // Outcomes applied but not yet written, and the acknowledgements their workers get once they are.
+    private readonly List<IChainEvent> _unwritten = [];
+    private readonly Dictionary<(string TaskId, int Attempt), OutcomeRecorded> _unacknowledged = new();
+    private double _unwrittenRunMs;
 
     public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock)
     {
@@ -58,6 +63,8 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         Command<TaskLease>(OnLease);
         Command<TaskReturned>(OnReturned);
         Command<LeaseTick>(_ => CheckLeases());
+        Command<CheckpointTick>(_ => WriteCheckpoint());
+        Command<StopChain>(_ => StopAfterWriting());
         Command<PassivateTick>(_ => PassivateSelf());
         // Events are kept after a snapshot: the journal is also the chain's audit trail.
         Command<SaveSnapshotSuccess>(_ => { });
@@ -238,24 +245,66 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             _workers.Tell(ack); // nothing to record: stop the worker resending it
             return;
         }
+        if (_unacknowledged.ContainsKey((finished.TaskId, finished.Attempt)))
+            return; // recorded, not yet written: acknowledged once it is
         var maxRetries = _settings.MaxRetriesFor(_state.Graph![finished.TaskId].Type);
-        var latency = _leases.LatencyMs(finished.TaskId, Now);
-        var events = _state.DecideOutcome(finished, maxRetries, latency, Now);
-        if (events.Count == 0)
+        var outcome = _state.DecideOutcome(finished, maxRetries, _leases.LatencyMs(finished.TaskId, Now));
+        if (outcome is null)
         {
             _workers.Tell(ack);
             return;
         }
-        PersistAll(events, Apply);
-        DeferAsync(ack, _ =>
+
+        // Applied at once so the next tasks go out now; written with the checkpoint (see taskaffinity.conf).
+        _state = _state.ApplyOutcome(outcome);
+        _unwritten.Add(outcome);
+        _unacknowledged[(finished.TaskId, finished.Attempt)] = ack;
+        _unwrittenRunMs += finished.Outcome.Duration.TotalMilliseconds;
+        if (_state.Tasks[finished.TaskId].IsFinal) _leases.Close(finished.TaskId);
+        else _leases.Release(finished.TaskId); // failed, will be retried with the next attempt number
+
+        if (_state.IsFinished || _settings.CheckpointInterval == TimeSpan.Zero || _unwrittenRunMs >= _settings.CheckpointMaxRedo.TotalMilliseconds)
+            WriteCheckpoint();
+        else if (!Timers.IsTimerActive(CheckpointTimer))
+            Timers.StartSingleTimer(CheckpointTimer, CheckpointTick.Instance, _settings.CheckpointInterval);
+        if (!_state.IsFinished) DispatchReady();
+    }
+
+    /// <summary>
+    /// Writes the outcomes applied since the last checkpoint as one event, then acknowledges them to their
+    /// workers and, if they ended the chain, tells the watchers. Asynchronous: the chain goes on meanwhile.
+    /// </summary>
+    private void WriteCheckpoint()
+    {
+        Timers.Cancel(CheckpointTimer);
+        if (_unwritten.Count == 0) return;
+        var checkpoint = _state.Checkpoint(_unwritten, Now);
+        // Keys stay in _unacknowledged until written, so a resent outcome is not acknowledged before then.
+        var keys = _unacknowledged.Keys.Where(k => _unwritten.Any(o => IsOutcomeOf(o, k))).ToArray();
+        _unwritten.Clear();
+        _unwrittenRunMs = 0;
+        PersistAsync(checkpoint, written =>
         {
-            _workers.Tell(ack);
-            var record = _state.Tasks[finished.TaskId];
-            if (record.IsFinal) _leases.Close(finished.TaskId);
-            else _leases.Release(finished.TaskId); // failed, will be retried with the next attempt number
-            if (_state.IsFinished) OnChainFinished();
-            else DispatchReady();
+            foreach (var key in keys)
+                if (_unacknowledged.Remove(key, out var ack))
+                    _workers.Tell(ack);
+            CountForSnapshot();
+            if (written.Finished is not null) OnChainFinished();
         });
+    }
+
+    private static bool IsOutcomeOf(IChainEvent outcome, (string TaskId, int Attempt) key) => outcome switch
+    {
+        TaskSucceeded s => s.TaskId == key.TaskId && s.Attempt == key.Attempt,
+        TaskFailed f => f.TaskId == key.TaskId && f.Attempt == key.Attempt,
+        _ => false,
+    };
+
+    /// <summary>Hand-off or shutdown: what is applied gets written before the chain stops.</summary>
+    private void StopAfterWriting()
+    {
+        WriteCheckpoint();
+        DeferAsync(StopChain.Instance, _ => Context.Stop(Self));
     }
 
     private void OnChainFinished()
@@ -273,7 +322,13 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private void Apply(IChainEvent e)
     {
         _state = _state.Apply(e);
-        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
+        CountForSnapshot();
+    }
+
+    /// <summary>A snapshot every so many events, taken only when everything applied is written.</summary>
+    private void CountForSnapshot()
+    {
+        if (++_eventsSinceSnapshot < _settings.SnapshotEvery || _unwritten.Count > 0) return;
         _eventsSinceSnapshot = 0;
         SaveSnapshot(_state.ToSnapshot());
     }
@@ -302,5 +357,10 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private sealed class PassivateTick
     {
         public static readonly PassivateTick Instance = new();
+    }
+
+    private sealed class CheckpointTick
+    {
+        public static readonly CheckpointTick Instance = new();
     }
 }

@@ -4,8 +4,10 @@ using TaskAffinity.Core.Tasks;
 namespace TaskAffinity.Cluster.Chains;
 
 /// <summary>
-/// What a chain persists. Three kinds of events per chain plus one per task outcome; dispatches and leases
-/// are not persisted (they are recomputed after recovery: every unfinished task is simply placed again).
+/// What a chain persists: <see cref="ChainAccepted"/>, then its outcomes in <see cref="ChainCheckpoint"/>s
+/// (often a single one, which also says the chain finished). Dispatches and leases are not persisted (after
+/// recovery every unfinished task is simply placed again). <see cref="TaskSucceeded"/>, <see cref="TaskFailed"/>
+/// and <see cref="ChainFinishedEvent"/> as separate events are what earlier versions wrote; they are still read.
 /// Field names are part of the stored format: add fields with defaults, never rename.
 /// </summary>
 public interface IChainEvent : IWithChainId;
@@ -19,3 +21,19 @@ public sealed record TaskFailed(string ChainId, string TaskId, int Attempt, stri
 
 /// <summary>Written once, when every task has reached an end; what "the chain completed" means in the journal.</summary>
 public sealed record ChainFinishedEvent(string ChainId, ChainPhase Phase, DateTimeOffset FinishedAt) : IChainEvent;
+
+/// <summary>
+/// Outcomes recorded together in one write: failures first (in the order they happened), then successes.
+/// <paramref name="Finished"/> is set when these outcomes end the chain.
+/// </summary>
+public sealed record ChainCheckpoint(
+    string ChainId, ImmutableArray<TaskFailed> Failed, ImmutableArray<TaskSucceeded> Succeeded, ChainPhase? Finished, DateTimeOffset At) : IChainEvent
+{
+    /// <summary>The outcomes and the end as the separate events they stand for, in the order they apply.</summary>
+    public IEnumerable<IChainEvent> Expand()
+    {
+        foreach (var f in Failed.IsDefault ? [] : Failed) yield return f;
+        foreach (var s in Succeeded.IsDefault ? [] : Succeeded) yield return s;
+        if (Finished is { } phase) yield return new ChainFinishedEvent(ChainId, phase, At);
+    }
+}

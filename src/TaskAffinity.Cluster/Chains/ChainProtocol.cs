@@ -50,6 +50,12 @@ public static class ChainProtocol
     public sealed record TaskPlaced(string ChainId, string TaskId, int Attempt, string WorkerId, string Explanation) : IWithChainId;
 
     public sealed record PlacementFailed(string ChainId, string TaskId, int Attempt, string Reason) : IWithChainId;
+
+    /// <summary>What the shard sends a chain to stop it during hand-off: it writes what it holds first.</summary>
+    public sealed class StopChain
+    {
+        public static readonly StopChain Instance = new();
+    }
 }
 
 public enum ChainPhase

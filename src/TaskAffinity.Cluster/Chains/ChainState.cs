@@ -88,33 +88,42 @@ public sealed record ChainState(
     public IReadOnlyList<IChainEvent> DecideAccept(SubmitChain submit, TaskGraph graph, DateTimeOffset now) =>
         IsAccepted ? [] : [new ChainAccepted(ChainId, submit.AppId, graph.Tasks, now)];
 
+    /// <summary>
+    /// The outcome a worker reported, as the event to record (none when it changes nothing: a duplicate, or a
+    /// failure of an attempt already superseded). Apply it at once; <see cref="Checkpoint"/> writes it later.
+    /// </summary>
     /// <param name="maxRetries">How many times a failed task of this type is retried before it fails for good.</param>
-    public IReadOnlyList<IChainEvent> DecideOutcome(TaskFinished finished, int maxRetries, double latencyMs, DateTimeOffset now)
+    public IChainEvent? DecideOutcome(TaskFinished finished, int maxRetries, double latencyMs)
     {
         if (!IsAccepted || !Tasks.TryGetValue(finished.TaskId, out var record) || record.IsFinal)
-            return [];
+            return null;
 
         var runMs = finished.Outcome.Duration.TotalMilliseconds;
-        IChainEvent outcome;
         if (finished.Outcome.Succeeded)
         {
             // A success is a real result whichever attempt produced it (e.g. one re-placed after a lost lease).
-            outcome = new TaskSucceeded(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId, finished.Outcome.Output, runMs, latencyMs);
+            return new TaskSucceeded(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId, finished.Outcome.Output, runMs, latencyMs);
         }
-        else
-        {
-            // A failure counts only for the current attempt; an older attempt's failure was already superseded.
-            if (finished.Attempt != record.Failures + 1)
-                return [];
-            var final = record.Failures >= maxRetries;
-            outcome = new TaskFailed(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId,
-                finished.Outcome.Error ?? "failed", final, runMs, latencyMs);
-        }
+        // A failure counts only for the current attempt; an older attempt's failure was already superseded.
+        if (finished.Attempt != record.Failures + 1)
+            return null;
+        var final = record.Failures >= maxRetries;
+        return new TaskFailed(ChainId, finished.TaskId, finished.Attempt, finished.WorkerId,
+            finished.Outcome.Error ?? "failed", final, runMs, latencyMs);
+    }
 
+    /// <summary>
+    /// The outcomes applied since the last write, as one event to persist; it says the chain finished when this
+    /// state is finished. Applying it to the state before those outcomes gives this state.
+    /// </summary>
+    public ChainCheckpoint Checkpoint(IReadOnlyList<IChainEvent> outcomes, DateTimeOffset now) =>
+        new(ChainId, [.. outcomes.OfType<TaskFailed>()], [.. outcomes.OfType<TaskSucceeded>()], IsFinished ? Phase : null, now);
+
+    /// <summary>Applies an outcome, and ends the chain when it was the last one.</summary>
+    public ChainState ApplyOutcome(IChainEvent outcome)
+    {
         var after = Apply(outcome);
-        return after.AllTasksEnded
-            ? [outcome, new ChainFinishedEvent(ChainId, after.OutcomePhase, now)]
-            : [outcome];
+        return after.AllTasksEnded ? after with { Phase = after.OutcomePhase } : after;
     }
 
     private bool AllTasksEnded => Tasks.Values.All(t => t.IsFinal);
@@ -142,6 +151,7 @@ public sealed record ChainState(
         })),
         TaskFailed f => Update(f.TaskId, r => r with { Failures = r.Failures + 1, WorkerId = f.WorkerId, Error = f.Error }),
         ChainFinishedEvent done => this with { Phase = done.Phase },
+        ChainCheckpoint checkpoint => checkpoint.Expand().Aggregate(this, (state, e) => state.Apply(e)),
         _ => this,
     };
 

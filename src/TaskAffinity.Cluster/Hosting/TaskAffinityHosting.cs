@@ -85,10 +85,10 @@ public static class TaskAffinityHosting
             builder
                 .WithSingleton<PredictorKey>("predictor", (system, _, _) => Props.Create(() => new PredictorActor(settings, DistributedPubSub.Get(system).Mediator)),
                     new ClusterSingletonOptions { Role = NodeOptions.SchedulerRole }, createProxyToo: true)
-                .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => Props.Create(() => new WorkerEntity(
+                .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => FactoryProps.Of(() => new WorkerEntity(
                         id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>(), metrics, clock)),
                     workerExtractor, EntityShardOptions(remember: false))
-                .WithShardRegion<HostRegion>("host", (_, _, _) => id => Props.Create(() => new HostEntity(id, clock)),
+                .WithShardRegion<HostRegion>("host", (_, _, _) => id => FactoryProps.Of(() => new HostEntity(id, clock)),
                     hostExtractor, EntityShardOptions(remember: false))
                 .WithActors((system, registry, _) =>
                 {
@@ -97,9 +97,9 @@ public static class TaskAffinityHosting
                         registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
                 })
-                .WithShardRegion<ChainRegion>("chain", (_, registry, _) => id => Props.Create(() => new ChainEntity(
+                .WithShardRegion<ChainRegion>("chain", (_, registry, _) => id => FactoryProps.Of(() => new ChainEntity(
                         id, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock)),
-                    chainExtractor, EntityShardOptions(remember: true));
+                    chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))
         {
@@ -127,8 +127,9 @@ public static class TaskAffinityHosting
         });
     }
 
-    private static ShardOptions EntityShardOptions(bool remember) => new()
+    private static ShardOptions EntityShardOptions(bool remember, object? handOffStop = null) => new()
     {
+        HandOffStopMessage = handOffStop,
         Role = NodeOptions.SchedulerRole,
         StateStoreMode = StateStoreMode.DData,
         RememberEntities = remember,

@@ -21,6 +21,8 @@ public sealed record TaskAffinitySettings
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromSeconds(30);
     public int SnapshotEvery { get; init; } = 200;
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan CheckpointMaxRedo { get; init; } = TimeSpan.FromSeconds(1);
 
     public int SlotsPerNode { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
     public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -74,6 +76,8 @@ public sealed record TaskAffinitySettings
             LeaseTimeout = reader.Duration("chains.lease-timeout", d.LeaseTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)),
             PassivateFinishedAfter = reader.Duration("chains.passivate-finished-after", d.PassivateFinishedAfter, TimeSpan.Zero, TimeSpan.FromHours(24)),
             SnapshotEvery = reader.Int("chains.snapshot-every", d.SnapshotEvery, 10, 100_000),
+            CheckpointInterval = reader.Duration("chains.checkpoint-interval", d.CheckpointInterval, TimeSpan.Zero, TimeSpan.FromSeconds(10)),
+            CheckpointMaxRedo = reader.Duration("chains.checkpoint-max-redo", d.CheckpointMaxRedo, TimeSpan.Zero, TimeSpan.FromHours(1)),
             SlotsPerNode = reader.Int("worker.slots", d.SlotsPerNode, 0, 1024),
             TaskTimeout = reader.Duration("worker.task-timeout", d.TaskTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(7)),
             OutcomeResendInterval = reader.Duration("worker.outcome-resend-interval", d.OutcomeResendInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),

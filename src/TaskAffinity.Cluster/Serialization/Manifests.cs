@@ -39,6 +39,7 @@ internal static class Manifests
         (typeof(TaskSucceeded), "chain.ev.task-succeeded"),
         (typeof(TaskFailed), "chain.ev.task-failed"),
         (typeof(ChainFinishedEvent), "chain.ev.finished"),
+        (typeof(ChainCheckpoint), "chain.ev.checkpoint"),
         (typeof(ChainSnapshot), "chain.snapshot"),
         // scheduler
         (typeof(PlaceTask), "scheduler.place-task"),

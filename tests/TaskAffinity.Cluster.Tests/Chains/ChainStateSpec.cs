@@ -38,10 +38,20 @@ public sealed class ChainStateSpec
     private static TaskFinished Failed(string taskId, int attempt = 1) =>
         new("chain-1", taskId, attempt, "host/1", TaskOutcome.Failure(TimeSpan.FromMilliseconds(25), ResourceVector.Zero, "boom"));
 
-    private static (ChainState State, IReadOnlyList<IChainEvent> Events) Decide(ChainState state, TaskFinished finished)
+    /// <summary>
+    /// Decides and applies an outcome as the chain does; the events are what its checkpoint stands for, and
+    /// replaying that checkpoint must give the same state.
+    /// </summary>
+    private static (ChainState State, IReadOnlyList<IChainEvent> Events) Decide(ChainState state, TaskFinished finished, int retries = Retries)
     {
-        var events = state.DecideOutcome(finished, Retries, 12.5, Now.AddSeconds(5));
-        return (Fold(state, events), events);
+        var outcome = state.DecideOutcome(finished, retries, 12.5);
+        if (outcome is null) return (state, []);
+        var after = state.ApplyOutcome(outcome);
+        var checkpoint = after.Checkpoint([outcome], Now.AddSeconds(5));
+        var replayed = state.Apply(checkpoint);
+        replayed.Phase.ShouldBe(after.Phase);
+        replayed.Tasks.ShouldBe(after.Tasks, ignoreOrder: true);
+        return (after, [.. checkpoint.Expand()]);
     }
 
     private static string[] Ready(ChainState state) => state.ReadyTasks().Select(t => t.Id).Order(StringComparer.Ordinal).ToArray();
@@ -67,7 +77,7 @@ public sealed class ChainStateSpec
         var state = ChainState.Empty("chain-1");
         state.IsAccepted.ShouldBeFalse();
         state.ReadyTasks().ShouldBeEmpty();
-        state.DecideOutcome(Succeeded("a"), Retries, 0, Now).ShouldBeEmpty();
+        state.DecideOutcome(Succeeded("a"), Retries, 0).ShouldBeNull();
     }
 
     [Fact]
@@ -81,7 +91,7 @@ public sealed class ChainStateSpec
     [Fact]
     public void An_outcome_for_a_task_not_in_the_chain_decides_nothing()
     {
-        Branches().DecideOutcome(Succeeded("nope"), Retries, 0, Now).ShouldBeEmpty();
+        Branches().DecideOutcome(Succeeded("nope"), Retries, 0).ShouldBeNull();
     }
 
     [Fact]
@@ -102,8 +112,8 @@ public sealed class ChainStateSpec
     {
         var (state, _) = Decide(Branches(), Succeeded("a"));
 
-        state.DecideOutcome(Succeeded("a"), Retries, 0, Now).ShouldBeEmpty();
-        state.DecideOutcome(Failed("a"), Retries, 0, Now).ShouldBeEmpty();
+        state.DecideOutcome(Succeeded("a"), Retries, 0).ShouldBeNull();
+        state.DecideOutcome(Failed("a"), Retries, 0).ShouldBeNull();
     }
 
     [Fact]
@@ -128,7 +138,7 @@ public sealed class ChainStateSpec
     {
         var (state, _) = Decide(Branches(), Failed("a", attempt: 1));
 
-        state.DecideOutcome(Failed("a", attempt: 1), Retries, 0, Now).ShouldBeEmpty();
+        state.DecideOutcome(Failed("a", attempt: 1), Retries, 0).ShouldBeNull();
         state.CurrentAttempt("a").ShouldBe(2);
     }
 
@@ -173,7 +183,7 @@ public sealed class ChainStateSpec
     [Fact]
     public void With_no_retries_the_first_failure_is_final()
     {
-        var events = Branches().DecideOutcome(Failed("a"), 0, 0, Now);
+        var (_, events) = Decide(Branches(), Failed("a"), retries: 0);
         events.ShouldHaveSingleItem().ShouldBeOfType<TaskFailed>().Final.ShouldBeTrue();
     }
 
@@ -184,8 +194,7 @@ public sealed class ChainStateSpec
         var state = Accepted(Task("a"), Task("b"), Task("c", "a", "b"), Task("d", "c"));
         (state, _) = Decide(state, Succeeded("b"));
 
-        var events = state.DecideOutcome(Failed("a"), 0, 0, Now);
-        var after = Fold(state, events);
+        var (after, events) = Decide(state, Failed("a"), retries: 0);
 
         after.Tasks["b"].Phase.ShouldBe(TaskPhase.Succeeded);
         after.Tasks["c"].Phase.ShouldBe(TaskPhase.Cancelled);

@@ -27,6 +27,23 @@ public sealed class ExecutionSpec(SharedNode shared) : IClassFixture<SharedNode>
     }
 
     [Fact]
+    public async Task A_quick_chain_writes_its_outcomes_in_one_checkpoint_that_also_records_its_end()
+    {
+        // Five quick tasks finish well within one checkpoint interval (100 ms by default) ...
+        var finished = await Node.Client.RunAsync("batched", "tests", Linear(5), Patience);
+        finished.Phase.ShouldBe(ChainPhase.Completed);
+
+        // ... so the journal holds two rows: the submission, and one checkpoint with every outcome and the end.
+        var rows = await Node.JournalAsync("chain-batched");
+        rows.Count.ShouldBe(2);
+        rows[0].ShouldBeOfType<ChainAccepted>();
+        var checkpoint = rows[1].ShouldBeOfType<ChainCheckpoint>();
+        checkpoint.Succeeded.Select(s => s.TaskId).ShouldBe(["t1", "t2", "t3", "t4", "t5"]);
+        checkpoint.Finished.ShouldBe(ChainPhase.Completed);
+        checkpoint.Succeeded.Select(s => s.Output).ShouldBe(finished.Tasks.Select(t => t.Output));
+    }
+
+    [Fact]
     public async Task Repeated_submission_is_acknowledged_again_and_runs_only_once()
     {
         var first = await Node.Client.SubmitAsync("twice", "tests", Linear(3));

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskAffinity.Client;
+using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosting;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 
@@ -89,7 +90,12 @@ internal sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Every event persisted for <paramref name="persistenceId"/>, read back through Akka.Persistence.Query.</summary>
-    public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId)
+    /// <summary>The events in the journal, with each chain checkpoint expanded into the outcomes it records.</summary>
+    public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId) =>
+        [.. (await JournalAsync(persistenceId)).SelectMany(e => e is ChainCheckpoint c ? c.Expand() : Enumerable.Repeat(e, 1))];
+
+    /// <summary>The events in the journal as written, one per row.</summary>
+    public async Task<IReadOnlyList<object>> JournalAsync(string persistenceId)
     {
         var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         return await journal.CurrentEventsByPersistenceId(persistenceId, 0L, long.MaxValue)

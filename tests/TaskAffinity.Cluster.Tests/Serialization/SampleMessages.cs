@@ -115,6 +115,10 @@ internal static class SampleMessages
         new TaskSucceeded("chain-1", "create-1", 2, "host-a/0", "out-1", 12.5, 30.25),
         new TaskFailed("chain-1", "copy-1", 4, "host-b/3", "disk full", true, 99.5, 150.75),
         new ChainFinishedEvent("chain-1", ChainPhase.Failed, At),
+        new ChainCheckpoint("chain-1",
+            [new TaskFailed("chain-1", "copy-1", 1, "host-b/3", "disk full", false, 9.5, 15.75)],
+            [new TaskSucceeded("chain-1", "copy-1", 2, "host-a/0", "out-1", 12.5, 30.25), new TaskSucceeded("chain-1", "view-1", 1, "host-a/0", "", 1, 2)],
+            ChainPhase.Completed, At),
         new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
         // scheduler
         new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
