@@ -18,10 +18,10 @@ internal static class SimulateCommand
 
     public static RootCommand Create()
     {
-        var traces = new Option<string[]>("--trace") { Description = "A .tatrace.csv file, a WfFormat JSON file, a folder of them, or builtin:snapshot[:sessions]", Required = true, AllowMultipleArgumentsPerToken = true };
+        var traces = new Option<string[]>("--trace") { Description = "A .tatrace.csv file, a WfFormat JSON file, a folder of them, builtin:snapshot[:sessions] or builtin:recurring[:chains[:predictability]]", Required = true, AllowMultipleArgumentsPerToken = true };
         var policies = new Option<string>("--policies") { Description = $"Comma-separated, or all: {string.Join(", ", AllPolicies)}", DefaultValueFactory = _ => "all" };
         var output = new Option<string>("--out") { Description = "Folder for report.md, summary.json and the plots", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Seed of the cluster's speed factors and of the policies' draws", DefaultValueFactory = _ => 42 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the cluster's speed factors, the policies' draws and the built-in workloads", DefaultValueFactory = _ => 42 };
         var hosts = new Option<string>("--hosts") { Description = "HOSTSxSLOTS[:SPREAD], e.g. 4x4:0.5 (σ of the log-normal speed factors per host and type)", DefaultValueFactory = _ => "4x4:0.5" };
         var gap = new Option<double>("--run-gap") { Description = "Seconds between the arrivals of successive WfFormat runs (0: all at once, in executedAt order)", DefaultValueFactory = _ => 0 };
 
@@ -43,7 +43,7 @@ internal static class SimulateCommand
             var reports = new List<WorkloadReport>();
             foreach (var path in parsed.GetValue(traces)!)
             {
-                var workload = Workload.Load(path, parsed.GetValue(gap), Console.Error);
+                var workload = Workload.Load(path, parsed.GetValue(gap), Console.Error, parsed.GetValue(seed));
                 if (workload is null) continue;
                 reports.Add(Replay(workload, chosen, cluster));
             }
@@ -51,7 +51,7 @@ internal static class SimulateCommand
             var dir = parsed.GetValue(output)!;
             ReportWriter.Write(dir, reports);
             Console.WriteLine(ReportWriter.Markdown(reports));
-            Console.WriteLine($"written to {Path.GetFullPath(dir)}: report.md, summary.json, latency-cdf-*.png/svg");
+            Console.WriteLine($"written to {Path.GetFullPath(dir)}: report.md, summary.json, latency-cdf-*.png/svg, hit-rate-*.png/svg");
             return 0;
         });
         return command;
@@ -59,8 +59,15 @@ internal static class SimulateCommand
 
     private static WorkloadReport Replay(Workload workload, IReadOnlyList<string> policies, SimCluster cluster)
     {
+        List<string> notes = [];
+        if (workload.Speeds is { } speeds)
+        {
+            cluster = speeds.MapOnto(cluster);
+            notes.Add(speeds.Describe(cluster));
+        }
         var results = new List<SimResult>();
         var latencies = new Dictionary<string, double[]>();
+        var hitRates = new Dictionary<string, IReadOnlyList<HitRateWindow>>();
         foreach (var policy in policies)
         {
             var clock = Stopwatch.StartNew();
@@ -68,10 +75,11 @@ internal static class SimulateCommand
             var result = simulator.Run(workload.Chains());
             results.Add(result);
             latencies[policy] = simulator.LastLatencies;
+            hitRates[policy] = simulator.LastHitRates;
             Console.Error.WriteLine($"{workload.Name}: {policy}: {result.Tasks} tasks in {clock.Elapsed.TotalSeconds:0.00} s of wall time");
         }
         var first = results[0];
-        return new WorkloadReport(workload.Name, first.Tasks, first.Chains, results, latencies);
+        return new WorkloadReport(workload.Name, first.Tasks, first.Chains, results, latencies, hitRates, notes);
     }
 
     internal static bool TryParseHosts(string spec, int seed, out SimCluster cluster)

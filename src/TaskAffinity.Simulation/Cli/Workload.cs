@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using TaskAffinity.Core.Workloads;
+using TaskAffinity.Simulation.Engine;
 using TaskAffinity.Simulation.Traces;
+using TaskAffinity.Simulation.Workloads;
 
 namespace TaskAffinity.Simulation.Cli;
 
@@ -10,19 +13,20 @@ namespace TaskAffinity.Simulation.Cli;
 /// </summary>
 public sealed record Workload(string Name, Func<IEnumerable<TraceChain>> Chains)
 {
+    /// <summary>Speed factors the workload's WfFormat runs record (null: none), for <see cref="RecordedSpeeds.MapOnto"/>.</summary>
+    public RecordedSpeeds? Speeds { get; init; }
+
     /// <summary>
     /// A <c>.tatrace.csv</c> file, a WfFormat JSON file, a folder of them (one workload: its WfFormat runs
     /// arrive in <c>executedAt</c> order, <paramref name="runGapS"/> apart; its trace files follow in name
-    /// order), or <c>builtin:snapshot[:sessions]</c>. Files that cannot be read are reported to
-    /// <paramref name="errors"/> and left out; the rest still run.
+    /// order), <c>builtin:snapshot[:sessions]</c> or <c>builtin:recurring[:chains[:predictability]]</c> (both
+    /// generated from <paramref name="seed"/>). Files that cannot be read, and built-in specs that do not parse,
+    /// are reported to <paramref name="errors"/> and left out; the rest still run.
     /// </summary>
-    public static Workload? Load(string path, double runGapS, TextWriter errors)
+    public static Workload? Load(string path, double runGapS, TextWriter errors, int seed = 42)
     {
-        if (path.StartsWith("builtin:snapshot", StringComparison.Ordinal))
-        {
-            var sessions = path.Split(':') is [_, _, var n] && int.TryParse(n, out var parsed) ? parsed : 600;
-            return new Workload($"snapshot-{sessions}", () => Snapshot(sessions));
-        }
+        if (path.StartsWith("builtin:", StringComparison.Ordinal))
+            return Builtin(path, seed, errors);
         if (File.Exists(path)) return FromFiles(Path.GetFileName(path), [path], runGapS, errors);
         if (Directory.Exists(path))
         {
@@ -32,6 +36,29 @@ public sealed record Workload(string Name, Func<IEnumerable<TraceChain>> Chains)
             return FromFiles(new DirectoryInfo(path).Name, files, runGapS, errors);
         }
         errors.WriteLine($"{path}: no such file or folder");
+        return null;
+    }
+
+    private static Workload? Builtin(string spec, int seed, TextWriter errors)
+    {
+        var parts = spec.Split(':');
+        switch (parts)
+        {
+            case [_, "snapshot"]:
+                return Snapshot(600, seed);
+            case [_, "snapshot", var n] when int.TryParse(n, out var sessions) && sessions is > 0 and <= 100_000_000:
+                return Snapshot(sessions, seed);
+            case [_, "recurring", ..] when parts.Length <= 4:
+                var chains = 2000;
+                var predictability = 0.8;
+                if ((parts.Length > 2 && !(int.TryParse(parts[2], out chains) && chains is > 0 and <= 100_000_000))
+                    || (parts.Length > 3 && !(double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out predictability) && predictability is >= 0 and <= 1)))
+                    break;
+                var name = $"recurring-{chains}-p{predictability.ToString("0.###", CultureInfo.InvariantCulture)}";
+                return new Workload(name, () => RecurringChains.Generate(chains, predictability, seed));
+        }
+        errors.WriteLine($"{spec}: not a built-in workload; accepted: builtin:snapshot[:sessions] with 1..100000000 sessions, "
+            + "builtin:recurring[:chains[:predictability]] with 1..100000000 chains and a predictability in [0, 1]");
         return null;
     }
 
@@ -51,7 +78,10 @@ public sealed record Workload(string Name, Func<IEnumerable<TraceChain>> Chains)
         if (runs.Count == 0 && traces.Count == 0) return null;
         var ordered = runs.OrderBy(r => r.ExecutedAt ?? DateTimeOffset.MaxValue).ThenBy(r => r.Chain.ChainId, StringComparer.Ordinal)
             .Select((r, i) => r.Chain with { ArrivalS = i * runGapS }).ToImmutableArray();
-        return new Workload(name, () => ordered.Concat(traces.SelectMany(TaTraceReader.Read)));
+        // WfFormat records the machine and runtime of each task; a .tatrace.csv's durations are already on the reference host
+        var speeds = RecordedSpeeds.Learn(ordered);
+        if (speeds is not null) ordered = [.. ordered.Select(speeds.Normalise)];
+        return new Workload(name, () => ordered.Concat(traces.SelectMany(TaTraceReader.Read))) { Speeds = speeds };
     }
 
     /// <summary>A trace file is read through once first, so a broken one is reported and left out whole.</summary>
@@ -70,7 +100,9 @@ public sealed record Workload(string Name, Func<IEnumerable<TraceChain>> Chains)
     }
 
     /// <summary>The demo's snapshot sessions: 2 ms of compute per operation plus its input from the store.</summary>
-    private static IEnumerable<TraceChain> Snapshot(int sessions) =>
-        SnapshotSessions.Generate(sessions, seed: 42, arrivalsPerSecond: 15, "sim").Select(s => new TraceChain(s.ChainId, s.AppId, s.Arrival.TotalSeconds,
+    private static Workload Snapshot(int sessions, int seed) => new($"snapshot-{sessions}", () => SnapshotChains(sessions, seed));
+
+    private static IEnumerable<TraceChain> SnapshotChains(int sessions, int seed) =>
+        SnapshotSessions.Generate(sessions, seed, arrivalsPerSecond: 15, "sim").Select(s => new TraceChain(s.ChainId, s.AppId, s.Arrival.TotalSeconds,
             [.. s.Tasks.Select(t => new TraceTask(t.Id, t.Type, t.DependsOn, 0.002, t.Resources.Cpu, t.Resources.MemoryMb, t.Inputs, [], null))]));
 }

@@ -21,7 +21,7 @@ public sealed record SimCluster
     public double StoreBandwidthMBps { get; init; } = 800;
     public long CacheBytesPerHost { get; init; } = 1024L * 1024 * 1024;
 
-    /// <summary>Recorded factors, from a trace that says which machine ran what (host id, type) → factor.</summary>
+    /// <summary>Recorded factors, from a trace that says which machine ran what (host id, type) → factor; see <see cref="RecordedSpeeds.MapOnto"/>.</summary>
     public IReadOnlyDictionary<(string Host, TaskType Type), double>? Recorded { get; init; }
 
     /// <summary>n hosts named host-00.. with the given slots each and 8 cores, 16 GiB.</summary>

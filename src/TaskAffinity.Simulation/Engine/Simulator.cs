@@ -23,12 +23,14 @@ namespace TaskAffinity.Simulation.Engine;
 /// outcome so far each <see cref="ModelEvery"/> completions: per-(worker, type) profiles and the transition
 /// table of a <see cref="SequencePredictor"/> fed each chain's sequence, whose top-1 accuracy is reported.</para>
 /// <para>With <see cref="Prefetch"/>, placing a task stages the inputs its dependents read from the store (not
-/// those produced inside the chain) into the chosen host's cache, arriving after their fetch time; a read
-/// before then waits only for the rest.</para>
+/// those produced inside the chain) into the cache of the host each dependent will probably run on (a dry run
+/// of the policy), arriving after their fetch time; a read before then waits only for the rest. Placement
+/// counts staged data as cached from the moment it is asked for, as the cluster's scheduler does.</para>
 /// <para>The oracle knows every true duration: it places each task on the slot where it would finish first
-/// and has every store input staged in time.</para>
+/// and has every store input that fits in the cache staged in time (nothing else: no lookahead).</para>
+/// <para>Wasted bytes: staged and never read (evicted unread, unread at the end, or too big to keep).</para>
 /// </remarks>
-public sealed class Simulator
+public sealed partial class Simulator
 {
     public const string Oracle = "oracle";
 
@@ -52,15 +54,19 @@ public sealed class Simulator
     /// <summary>Every task's latency in the last run, in completion order (for CDF plots).</summary>
     public double[] LastLatencies { get; private set; } = [];
 
+    /// <summary>The last run's cache hit rate (input reads served from the host cache) per window of simulated time from its first arrival.</summary>
+    public IReadOnlyList<HitRateWindow> LastHitRates { get; private set; } = [];
+
     public SimResult Run(IEnumerable<TraceChain> chains)
     {
         var replay = new Replay(this);
         var result = replay.Execute(chains);
         LastLatencies = replay.Latencies;
+        LastHitRates = replay.HitRates;
         return result;
     }
 
-    private sealed class Replay
+    private sealed partial class Replay
     {
         private readonly Simulator _sim;
         private readonly SimCluster _cluster;
@@ -82,6 +88,8 @@ public sealed class Simulator
         private long _predicted, _predictedRight, _changes, _changesRight;
 
         private readonly List<double> _latency = [], _makespan = [];
+        private readonly HitRateWindows _hitRate = new();
+        private long _stagedUnstored;
         private double _wait, _stall, _exec, _first = double.MaxValue, _last;
         private long _decisions;
         private readonly Stopwatch _deciding = new();
@@ -102,6 +110,8 @@ public sealed class Simulator
         }
 
         public double[] Latencies => [.. _latency];
+
+        public IReadOnlyList<HitRateWindow> HitRates => _hitRate.Windows();
 
         public SimResult Execute(IEnumerable<TraceChain> chains)
         {
@@ -158,7 +168,8 @@ public sealed class Simulator
             var finish = start + stall + exec;
             _freeAt[worker] = finish;
             SetLoad(worker, +1);
-            if (_sim._prefetch) Stage(chain, task, host, start);
+            // the oracle needs no lookahead: it has every input in place already (StagePerfectly)
+            if (_sim._prefetch && _sim._policy is not null) Stage(chain, task, worker);
             Predict(chain, task, history);
             At(finish, () => Finish(chain, task, worker, ready, start, stall, exec, history));
         }
@@ -170,8 +181,7 @@ public sealed class Simulator
             try
             {
                 if (_sim._policy is null) return EarliestTrueFinish(task);
-                var spec = new TaskSpec { Id = task.Id, Type = task.Type, Inputs = task.Inputs, Resources = new ResourceVector(Math.Min(task.Cpu, 8), 0, 0, 0, 0) };
-                var decision = _sim._policy.Place(new PlacementRequest(chain.Chain.ChainId, spec, 1) { CachedByHost = CachedShares(task) }, _workers);
+                var decision = _sim._policy.Place(new PlacementRequest(chain.Chain.ChainId, SpecOf(task), 1) { CachedByHost = CachedShares(task) }, _workers);
                 return decision.Placed ? _workerIndex[decision.WorkerId!] : EarliestFree();
             }
             finally
@@ -179,6 +189,9 @@ public sealed class Simulator
                 _deciding.Stop();
             }
         }
+
+        private static TaskSpec SpecOf(TraceTask task) =>
+            new() { Id = task.Id, Type = task.Type, Inputs = task.Inputs, Resources = new ResourceVector(Math.Min(task.Cpu, 8), 0, 0, 0, 0) };
 
         private int EarliestTrueFinish(TraceTask task)
         {
@@ -200,90 +213,10 @@ public sealed class Simulator
             return best;
         }
 
-        private Dictionary<string, double>? CachedShares(TraceTask task)
-        {
-            long total = task.Inputs.IsDefaultOrEmpty ? 0 : task.Inputs.Sum(i => i.SizeBytes);
-            if (total <= 0) return null;
-            Dictionary<string, double>? shares = null;
-            for (var h = 0; h < _caches.Length; h++)
-            {
-                long cached = 0;
-                foreach (var input in task.Inputs)
-                    if (_caches[h].Contains(input.Key)) cached += input.SizeBytes;
-                if (cached > 0) (shares ??= new())[_cluster.Hosts[h].Id] = (double)cached / total;
-            }
-            return shares;
-        }
-
         private void SetLoad(int worker, int delta)
         {
             var c = _workers[worker];
             _workers[worker] = c with { Queued = Math.Max(0, c.Queued + delta) };
-        }
-
-        // ---- data ----
-
-        /// <summary>Seconds the task waits for inputs at <paramref name="start"/>; what it fetches lands in the cache.</summary>
-        private double StallOf(TraceTask task, int host, double start)
-        {
-            double stall = 0;
-            foreach (var input in task.Inputs)
-            {
-                using var hit = _caches[host].Acquire(input.Key);
-                if (hit is not null) continue;
-                if (_arriving[host].Remove(input.Key, out var lands))
-                {
-                    stall = Math.Max(stall, lands - start); // staged, still on its way
-                    _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
-                    _caches[host].Acquire(input.Key, count: false)?.Dispose();
-                    continue;
-                }
-                stall += _cluster.FetchSeconds(input.SizeBytes);
-                _caches[host].TryAdd(input, null, prefetched: false, pin: false, out _);
-            }
-            return Math.Max(stall, 0);
-        }
-
-        /// <summary>The oracle's prefetch: exactly the inputs this task reads, in its host's cache before it starts.</summary>
-        private void StagePerfectly(TraceTask task, int host)
-        {
-            foreach (var input in task.Inputs)
-                if (!_caches[host].Contains(input.Key))
-                    _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
-        }
-
-        /// <summary>Stages the store inputs of the task's dependents on its host.</summary>
-        private void Stage(ChainRun chain, TraceTask task, int host, double start)
-        {
-            var cache = _caches[host];
-            foreach (var child in chain.DependentsOf(task.Id))
-                foreach (var input in child.Inputs)
-                {
-                    if (chain.Produced.Contains(input.Key) || cache.Contains(input.Key) || _arriving[host].ContainsKey(input.Key)) continue;
-                    var lands = start + _cluster.FetchSeconds(input.SizeBytes);
-                    _arriving[host][input.Key] = lands;
-                    At(lands, () =>
-                    {
-                        if (_arriving[host].Remove(input.Key)) cache.TryAdd(input, null, prefetched: true, pin: false, out _);
-                    });
-                }
-        }
-
-        // ---- learning ----
-
-        private void Predict(ChainRun chain, TraceTask task, TaskType[] history)
-        {
-            if (history.Length == 0) return;
-            var context = new PredictionContext([.. history], chain.Chain.App, null, null, 0);
-            var top = _predictor.Predict(context).Top;
-            _predicted++;
-            if (top == task.Type) _predictedRight++;
-            if (history[^1] != task.Type)
-            {
-                _changes++;
-                if (top == task.Type) _changesRight++;
-            }
-            _predictor.Observe(context, task.Type);
         }
 
         private void Finish(ChainRun chain, TraceTask task, int worker, double ready, double start, double stall, double exec, TaskType[] history)
@@ -310,18 +243,11 @@ public sealed class Simulator
                 _makespan.Add(_now - chain.ArrivedAt);
         }
 
-        private void Learn(int worker, TraceTask task, double exec)
-        {
-            if (_sim._policy is null) return;
-            var id = _workers[worker].WorkerId;
-            var observation = new TaskObservation(id, task.Type, TimeSpan.FromSeconds(exec), new ResourceVector(task.Cpu, task.MemoryMb, 0, 0, 0),
-                _workers[worker].HostCapacity, false);
-            _profiles[(id, task.Type)] = _profiles.GetValueOrDefault((id, task.Type), TaskTypeProfile.Empty).Observe(observation, 20);
-            if (++_sinceModel < _sim.ModelEvery) return;
-            _sinceModel = 0;
-            var map = AffinityMap.Build(_profiles.Select(p => new ProfileEntry(p.Key.Item1, p.Key.Item2, p.Value)), new AffinityOptions());
-            _sim._policy = _sim._policy.WithModel(new PlacementModel(map, _predictor.Transitions()));
-        }
+        /// <summary>
+        /// Staged bytes never read: evicted unread, still unread when the replay ends (every task is done, so they
+        /// never will be), or fetched and then not storable at all (larger than the room in the cache).
+        /// </summary>
+        private long Wasted(List<DataCacheStats> stats) => stats.Sum(s => s.PrefetchedBytes - s.PrefetchedUsedBytes) + _stagedUnstored;
 
         private SimResult Result()
         {
@@ -337,7 +263,7 @@ public sealed class Simulator
                 makespan.Length == 0 ? 0 : makespan.Average(), Q(makespan, 0.99),
                 _last > _first ? _tasks / (_last - _first) : 0,
                 _sim._prefetch ? (reads == 0 ? 0 : (double)hits / reads) : null,
-                _sim._prefetch ? stats.Sum(s => s.PrefetchedEvictedBytes) / 1_000_000.0 : null,
+                _sim._prefetch ? Wasted(stats) / 1_000_000.0 : null,
                 _predicted == 0 ? null : (double)_predictedRight / _predicted,
                 _changes == 0 ? null : (double)_changesRight / _changes,
                 _deciding.Elapsed.TotalSeconds > 0 ? _decisions / _deciding.Elapsed.TotalSeconds : 0);

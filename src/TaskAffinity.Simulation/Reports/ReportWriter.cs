@@ -6,12 +6,17 @@ using TaskAffinity.Simulation.Engine;
 
 namespace TaskAffinity.Simulation.Reports;
 
-/// <summary>One workload's results: every policy's figures and the latencies behind its CDF.</summary>
-public sealed record WorkloadReport(string Name, int Tasks, int Chains, IReadOnlyList<SimResult> Results, IReadOnlyDictionary<string, double[]> Latencies);
+/// <summary>
+/// One workload's results: every policy's figures, the latencies behind its CDF, its cache hit rate over time
+/// and notes on how it was replayed (e.g. speed factors taken from the trace).
+/// </summary>
+public sealed record WorkloadReport(string Name, int Tasks, int Chains, IReadOnlyList<SimResult> Results, IReadOnlyDictionary<string, double[]> Latencies,
+    IReadOnlyDictionary<string, IReadOnlyList<HitRateWindow>>? HitRates = null, IReadOnlyList<string>? Notes = null);
 
 /// <summary>
 /// Writes <c>report.md</c> (a table per workload, policies as rows, each figure also as a ratio to ours),
-/// <c>summary.json</c> (the shape other tools read) and a latency CDF per workload as PNG and SVG.
+/// <c>summary.json</c> (the shape other tools read), and per workload a latency CDF and the cache hit rate over
+/// time, each as PNG and SVG.
 /// </summary>
 public static class ReportWriter
 {
@@ -23,7 +28,10 @@ public static class ReportWriter
         File.WriteAllText(Path.Combine(directory, "report.md"), Markdown(workloads));
         File.WriteAllText(Path.Combine(directory, "summary.json"), Summary(workloads).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         foreach (var workload in workloads)
+        {
             LatencyPlot.Save(Path.Combine(directory, $"latency-cdf-{Safe(workload.Name)}"), workload);
+            HitRatePlot.Save(Path.Combine(directory, $"hit-rate-{Safe(workload.Name)}"), workload);
+        }
     }
 
     public static string Markdown(IReadOnlyList<WorkloadReport> workloads)
@@ -32,6 +40,8 @@ public static class ReportWriter
         foreach (var w in workloads)
         {
             md.Append(CultureInfo.InvariantCulture, $"\n## {w.Name}: {w.Tasks} tasks in {w.Chains} chains\n\n");
+            foreach (var note in w.Notes ?? [])
+                md.Append(note).Append("\n\n");
             md.Append("Latency is ready → done (wait + data stall + execution), in seconds. ×ours: the policy's figure over ours (for latency and makespan, above 1 means ours is faster).\n\n");
             md.Append("| policy | mean latency | ×ours | p50 | p95 | p99 | ×ours | wait | stall | exec | mean makespan | ×ours | p99 makespan | throughput (tasks/s) | prefetch hit rate | wasted MB | prediction top-1 | on type change | decisions/s |\n");
             md.Append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -42,6 +52,8 @@ public static class ReportWriter
                 md.Append(CultureInfo.InvariantCulture,
                     $"| {r.Policy} | {N(r.MeanLatencyS)} | {X(x => x.MeanLatencyS)} | {N(r.P50LatencyS)} | {N(r.P95LatencyS)} | {N(r.P99LatencyS)} | {X(x => x.P99LatencyS)} | {N(r.MeanWaitS)} | {N(r.MeanStallS)} | {N(r.MeanExecS)} | {N(r.MeanMakespanS)} | {X(x => x.MeanMakespanS)} | {N(r.P99MakespanS)} | {N(r.ThroughputTps, "0.00")} | {P(r.PrefetchHitRate)} | {O(r.WastedMb, "0.0")} | {P(r.PredictionTop1)} | {P(r.PredictionTop1OnChange)} | {N(r.DecisionsPerS, "0")} |\n");
             }
+            var safe = Safe(w.Name);
+            md.Append(CultureInfo.InvariantCulture, $"\nPlots: `latency-cdf-{safe}.png` (task latency CDF per policy) and `hit-rate-{safe}.png` (share of input reads served from the host cache, per window of simulated time, per policy; SVG alongside).\n");
         }
         return md.ToString();
     }

@@ -19,7 +19,9 @@ public sealed class ReportSpec : IDisposable
         var ours = new Simulator(cluster, "affinity", prefetch: true);
         var baseline = new Simulator(cluster, "least-loaded", prefetch: false);
         var results = new[] { ours.Run(chains), baseline.Run(chains) };
-        return new WorkloadReport("tiny", 2, 1, results, new Dictionary<string, double[]> { ["affinity"] = ours.LastLatencies, ["least-loaded"] = baseline.LastLatencies });
+        return new WorkloadReport("tiny", 2, 1, results, new Dictionary<string, double[]> { ["affinity"] = ours.LastLatencies, ["least-loaded"] = baseline.LastLatencies },
+            new Dictionary<string, IReadOnlyList<HitRateWindow>> { ["affinity"] = ours.LastHitRates, ["least-loaded"] = baseline.LastHitRates },
+            ["Speed factors: a note on how the workload was replayed."]);
     }
 
     [Fact]
@@ -38,6 +40,21 @@ public sealed class ReportSpec : IDisposable
         File.ReadAllText(Path.Combine(_dir, "report.md")).ShouldContain("| least-loaded |");
         new FileInfo(Path.Combine(_dir, "latency-cdf-tiny.png")).Length.ShouldBeGreaterThan(1000);
         File.ReadAllText(Path.Combine(_dir, "latency-cdf-tiny.svg")).ShouldContain("<svg");
+    }
+
+    [Fact]
+    public void The_hit_rate_over_time_is_plotted_next_to_the_latency_and_named_in_the_report()
+    {
+        HitRateWindow[] windows = [new(0, 10, 4, 1), new(10, 20, 4, 3), new(30, 40, 2, 2)];
+        var report = Report() with { HitRates = new Dictionary<string, IReadOnlyList<HitRateWindow>> { ["affinity"] = windows, ["least-loaded"] = windows[..2] } };
+
+        ReportWriter.Write(_dir, [report]);
+
+        new FileInfo(Path.Combine(_dir, "hit-rate-tiny.png")).Length.ShouldBeGreaterThan(1000);
+        File.ReadAllText(Path.Combine(_dir, "hit-rate-tiny.svg")).ShouldContain("<svg");
+        var markdown = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        markdown.ShouldContain("`hit-rate-tiny.png`");
+        markdown.ShouldContain("Speed factors: a note on how the workload was replayed.");
     }
 
     [Fact]

@@ -66,10 +66,15 @@ public sealed class SimulatorSpec
         var chain = new TraceChain("c", "app", 0,
             [Task("a", "A", 1, outputs: [new DataRef("out", 50_000_000)]), Task("b", "B", 1, after: ["a"], inputs: [new DataRef("out", 50_000_000)])]);
 
-        var result = new Simulator(SimCluster.Uniform(1, 1, spread: 0), "least-loaded", prefetch: false).Run([chain]);
+        var simulator = new Simulator(SimCluster.Uniform(1, 1, spread: 0), "least-loaded", prefetch: false);
+        var result = simulator.Run([chain]);
 
         result.MeanStallS.ShouldBe(0);
         result.MeanMakespanS.ShouldBe(2, tolerance: 1e-9);
+        var read = simulator.LastHitRates.ShouldHaveSingleItem();
+        (read.Reads, read.Hits).ShouldBe((1, 1));
+        read.FromS.ShouldBeLessThanOrEqualTo(1); // b started 1 s after the chain arrived
+        read.ToS.ShouldBeGreaterThan(1);
     }
 
     [Fact]
@@ -90,7 +95,7 @@ public sealed class SimulatorSpec
             oracle.MeanLatencyS.ShouldBeLessThanOrEqualTo(r.MeanLatencyS + 1e-9, r.Policy);
     }
 
-    private static string WorkloadsRoot()
+    internal static string WorkloadsRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
