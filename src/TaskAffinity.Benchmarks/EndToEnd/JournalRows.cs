@@ -34,7 +34,16 @@ internal sealed class JournalRows(DatabaseKind database, string connectionString
     }
 
     /// <summary>Snapshots held now (the store keeps only some; this is what is left, not what was written).</summary>
-    public async Task<long> SnapshotsAsync() => inMemory ? 0 : Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM snapshot") ?? 0L);
+    public async Task<long> SnapshotsAsync()
+    {
+        if (inMemory) return 0;
+        // The table's name depends on the table mapping (snapshot for SQLite, snapshot_store for PostgreSQL).
+        var tables = database == DatabaseKind.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'snapshot%'"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'snapshot%'";
+        var table = await ScalarAsync(tables) as string;
+        return table is null ? 0 : Convert.ToInt64(await ScalarAsync($"SELECT COUNT(*) FROM {table}") ?? 0L);
+    }
 
     internal static string KindOf(string persistenceId)
     {

@@ -173,18 +173,12 @@ public sealed record ChainState(
         }
         return state with { Tasks = tasks.ToImmutable() };
     }
-
-    // ---- snapshots ----
-
-    public ChainSnapshot ToSnapshot() =>
-        new(ChainId, AppId, Graph?.Tasks ?? ImmutableArray<TaskSpec>.Empty, Tasks, Phase, AcceptedAt);
-
-    public static ChainState FromSnapshot(ChainSnapshot s) =>
-        new(s.ChainId, s.AppId, s.Tasks.IsDefaultOrEmpty ? null : TaskGraph.FromValidated(s.Tasks),
-            s.Records.ToImmutableDictionary(StringComparer.Ordinal), s.Phase, s.AcceptedAt);
 }
 
-/// <summary>The stored form of <see cref="ChainState"/> (the graph as its task list).</summary>
+/// <summary>
+/// A chain's state as earlier versions stored it in snapshots. Chains no longer take or read snapshots; the
+/// type stays registered with the serializer so that stores holding them remain readable by tools.
+/// </summary>
 public sealed record ChainSnapshot(
     string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks, ImmutableDictionary<string, TaskRecord> Records,
     ChainPhase Phase, DateTimeOffset AcceptedAt) : IWithChainId;

@@ -20,7 +20,6 @@ public sealed record TaskAffinitySettings
     public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromSeconds(30);
-    public int SnapshotEvery { get; init; } = 200;
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan CheckpointMaxRedo { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -75,7 +74,6 @@ public sealed record TaskAffinitySettings
             LeaseCheckInterval = reader.Duration("chains.lease-check-interval", d.LeaseCheckInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
             LeaseTimeout = reader.Duration("chains.lease-timeout", d.LeaseTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1)),
             PassivateFinishedAfter = reader.Duration("chains.passivate-finished-after", d.PassivateFinishedAfter, TimeSpan.Zero, TimeSpan.FromHours(24)),
-            SnapshotEvery = reader.Int("chains.snapshot-every", d.SnapshotEvery, 10, 100_000),
             CheckpointInterval = reader.Duration("chains.checkpoint-interval", d.CheckpointInterval, TimeSpan.Zero, TimeSpan.FromSeconds(10)),
             CheckpointMaxRedo = reader.Duration("chains.checkpoint-max-redo", d.CheckpointMaxRedo, TimeSpan.Zero, TimeSpan.FromHours(1)),
             SlotsPerNode = reader.Int("worker.slots", d.SlotsPerNode, 0, 1024),

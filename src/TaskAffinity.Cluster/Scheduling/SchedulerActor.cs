@@ -42,6 +42,7 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly DataLocations _locations = new();
     private readonly LinkedList<(PlaceTask Place, IActorRef ReplyTo)> _pending = new();
     private readonly Dictionary<(string, string, int), LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)>> _pendingByKey = new();
+    private readonly Dictionary<TaskType, int> _pendingByType = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock)
@@ -128,7 +129,19 @@ internal sealed class SchedulerActor : ReceiveActor
 
     private static (string, string, int) KeyOf(PlaceTask place) => (place.ChainId, place.TaskId, place.Attempt);
 
-    private void Wait(PlaceTask place, IActorRef replyTo) => _pendingByKey[KeyOf(place)] = _pending.AddLast((place, replyTo));
+    private void Wait(PlaceTask place, IActorRef replyTo)
+    {
+        _pendingByKey[KeyOf(place)] = _pending.AddLast((place, replyTo));
+        _pendingByType[place.Spec.Type] = _pendingByType.GetValueOrDefault(place.Spec.Type) + 1;
+    }
+
+    private void Unwait(LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)> node)
+    {
+        _pending.Remove(node);
+        _pendingByKey.Remove(KeyOf(node.Value.Place));
+        var type = node.Value.Place.Spec.Type;
+        if (--_pendingByType[type] == 0) _pendingByType.Remove(type);
+    }
 
     /// <summary>
     /// Places waiting tasks in arrival order where workers have room. Once a type finds every eligible worker
@@ -137,17 +150,14 @@ internal sealed class SchedulerActor : ReceiveActor
     private void PlacePending()
     {
         HashSet<TaskType>? full = null;
-        for (var node = _pending.First; node is not null;)
+        // Stops as soon as every type waiting here has found its workers full: a long line costs nothing then.
+        for (var node = _pending.First; node is not null && (full is null || full.Count < _pendingByType.Count);)
         {
             var next = node.Next;
             var type = node.Value.Place.Spec.Type;
             if (full?.Contains(type) != true)
             {
-                if (TryPlace(node.Value.Place, node.Value.ReplyTo))
-                {
-                    _pending.Remove(node);
-                    _pendingByKey.Remove(KeyOf(node.Value.Place));
-                }
+                if (TryPlace(node.Value.Place, node.Value.ReplyTo)) Unwait(node);
                 else (full ??= []).Add(type);
             }
             node = next;

@@ -237,43 +237,36 @@ public sealed class ChainStateSpec
     }
 
     [Fact]
-    public void A_snapshot_round_trip_keeps_tasks_phase_and_ready_set()
+    public void Replaying_the_submission_and_one_checkpoint_restores_tasks_phase_and_ready_set()
     {
-        var state = Branches();
-        (state, _) = Decide(state, Succeeded("a"));
-        (state, _) = Decide(state, Failed("x"));
+        var accepted = Branches();
+        var a = accepted.DecideOutcome(Succeeded("a"), Retries, 1)!;
+        var afterA = accepted.ApplyOutcome(a);
+        var x = afterA.DecideOutcome(Failed("x"), Retries, 1)!;
+        var state = afterA.ApplyOutcome(x);
+        var journal = new IChainEvent[] { new ChainAccepted("chain-1", "app-1", accepted.Graph!.Tasks, Now), state.Checkpoint([a, x], Now) };
 
-        var restored = ChainState.FromSnapshot(state.ToSnapshot());
+        var restored = Fold(ChainState.Empty("chain-1"), journal);
 
-        restored.ChainId.ShouldBe("chain-1");
         restored.AppId.ShouldBe("app-1");
         restored.AcceptedAt.ShouldBe(Now);
         restored.Phase.ShouldBe(ChainPhase.Running);
-        restored.IsAccepted.ShouldBeTrue();
         restored.Graph!.Tasks.Select(t => t.Id).ShouldBe(["a", "b", "c", "x"]);
-        restored.Graph.DependentsOf("a").ShouldBe(["b"]);
-        restored.Tasks.Count.ShouldBe(4);
         foreach (var (id, record) in state.Tasks)
             restored.Tasks[id].ShouldBe(record);
-        Ready(restored).ShouldBe(Ready(state));
+        Ready(restored).ShouldBe(["b", "x"]);
         restored.CurrentAttempt("x").ShouldBe(2);
     }
 
     [Fact]
-    public void A_snapshot_of_a_chain_never_accepted_restores_as_not_accepted()
+    public void A_checkpoint_that_ends_the_chain_restores_it_as_finished()
     {
-        var restored = ChainState.FromSnapshot(ChainState.Empty("chain-1").ToSnapshot());
-        restored.IsAccepted.ShouldBeFalse();
-        restored.ReadyTasks().ShouldBeEmpty();
-    }
+        var accepted = Accepted(Task("a"));
+        var a = accepted.DecideOutcome(Succeeded("a"), Retries, 1)!;
+        var checkpoint = accepted.ApplyOutcome(a).Checkpoint([a], Now);
+        checkpoint.Finished.ShouldBe(ChainPhase.Completed);
 
-    [Fact]
-    public void A_finished_snapshot_restores_as_finished()
-    {
-        var state = Accepted(Task("a"));
-        (state, _) = Decide(state, Succeeded("a"));
-
-        var restored = ChainState.FromSnapshot(state.ToSnapshot());
+        var restored = accepted.Apply(checkpoint);
 
         restored.IsFinished.ShouldBeTrue();
         restored.Phase.ShouldBe(ChainPhase.Completed);

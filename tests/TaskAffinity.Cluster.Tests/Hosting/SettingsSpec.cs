@@ -40,7 +40,8 @@ public sealed class SettingsSpec : IDisposable
         settings.LeaseCheckInterval.ShouldBe(TimeSpan.FromSeconds(3));
         settings.LeaseTimeout.ShouldBe(TimeSpan.FromSeconds(10));
         settings.PassivateFinishedAfter.ShouldBe(TimeSpan.FromSeconds(30));
-        settings.SnapshotEvery.ShouldBe(200);
+        settings.CheckpointInterval.ShouldBe(TimeSpan.FromMilliseconds(100));
+        settings.CheckpointMaxRedo.ShouldBe(TimeSpan.FromSeconds(1));
         settings.SlotsPerNode.ShouldBe(Math.Max(2, Environment.ProcessorCount * 2));
         settings.TaskTimeout.ShouldBe(TimeSpan.FromMinutes(5));
         settings.OutcomeResendInterval.ShouldBe(TimeSpan.FromSeconds(2));
