@@ -35,6 +35,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private readonly List<IChainEvent> _unwritten = [];
     private readonly Dictionary<(string TaskId, int Attempt), OutcomeRecorded> _unacknowledged = new();
     private double _unwrittenRunMs;
+    private bool _endWritten; // the chain's end is in the journal: only then is anyone told it finished
 
     public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock)
     {
@@ -52,8 +53,8 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         Command<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
         Command<WatchChain>(_ => ReplyOrNotFound(() =>
         {
-            if (_state.IsFinished) Sender.Tell(Finished());
-            else _watchers.Add(Sender);
+            if (_endWritten) Sender.Tell(Finished());
+            else _watchers.Add(Sender); // told once the end is written
         }));
         Command<TaskPlaced>(OnPlaced);
         Command<PlacementFailed>(OnPlacementFailed);
@@ -83,6 +84,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
+        _endWritten = _state.IsFinished;
         if (_state.IsAccepted && !_state.IsFinished)
             StartRunning(); // woken by remember-entities after a restart: carry on without being asked
         else
@@ -290,7 +292,9 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             foreach (var key in keys)
                 if (_unacknowledged.Remove(key, out var ack))
                     _workers.Tell(ack);
-            if (written.Finished is not null) OnChainFinished();
+            if (written.Finished is null) return;
+            _endWritten = true;
+            OnChainFinished();
         });
     }
 
