@@ -8,6 +8,7 @@ using TaskAffinity.Cluster.Chains;
 namespace TaskAffinity.Benchmarks.EndToEnd;
 
 /// <summary>What one measured run did.</summary>
+/// <param name="ChainLatenciesMs">Sorted, lowest first.</param>
 internal sealed record LoadResult(int Chains, int Tasks, int Failed, TimeSpan Elapsed, double[] ChainLatenciesMs)
 {
     public double TasksPerSecond => Tasks / Elapsed.TotalSeconds;
@@ -15,8 +16,7 @@ internal sealed record LoadResult(int Chains, int Tasks, int Failed, TimeSpan El
     public double Percentile(double p)
     {
         if (ChainLatenciesMs.Length == 0) return double.NaN;
-        var sorted = ChainLatenciesMs.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return ChainLatenciesMs[Math.Clamp((int)Math.Ceiling(p * ChainLatenciesMs.Length) - 1, 0, ChainLatenciesMs.Length - 1)];
     }
 }
 
@@ -47,7 +47,7 @@ internal static class E2eLoad
         }
         await Task.WhenAll(running);
         clock.Stop();
-        return new LoadResult(chains, tasks, failed, clock.Elapsed, [.. latencies]);
+        return new LoadResult(chains, tasks, failed, clock.Elapsed, [.. latencies.Order()]);
 
         async Task RunChainAsync(string chainId, int length)
         {

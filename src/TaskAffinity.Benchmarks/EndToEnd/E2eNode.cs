@@ -8,8 +8,8 @@ using TaskAffinity.Client;
 using TaskAffinity.Cluster.Execution;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Cluster.Prediction;
+using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Core.Tasks;
-using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 
 namespace TaskAffinity.Benchmarks.EndToEnd;
 
@@ -42,7 +42,8 @@ internal sealed class E2eNode : IAsyncDisposable
             .Build();
         await host.StartAsync(cancellationToken);
         var system = host.Services.GetRequiredService<ActorSystem>();
-        await WaitForWorkersAsync(await ActorRegistry.For(system).GetAsync<SchedulerKey>(cancellationToken), cancellationToken);
+        await SchedulerReadiness.WaitAsync(system, s => s.WorkersOnline > 0 && s.ServedTypes.Contains(E2eLoad.Step), TimeSpan.FromSeconds(60),
+            "the node's worker slots did not come online", cancellationToken);
         var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         var client = await ClientNode.ConnectAsync([address], TimeSpan.FromSeconds(60),
             settings: new ClientSettings { AskTimeout = TimeSpan.FromSeconds(30), WatchRound = TimeSpan.FromSeconds(30) },
@@ -69,18 +70,6 @@ internal sealed class E2eNode : IAsyncDisposable
         .MinimumLevel.Warning()
         .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
         .CreateLogger();
-
-    private static async Task WaitForWorkersAsync(IActorRef scheduler, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var status = await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(5), cancellationToken);
-            if (status.WorkersOnline > 0 && status.ServedTypes.Contains(E2eLoad.Step)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the node's worker slots did not come online within 60 s");
-            await Task.Delay(100, cancellationToken);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

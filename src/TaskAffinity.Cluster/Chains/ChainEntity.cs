@@ -283,13 +283,12 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         Timers.Cancel(CheckpointTimer);
         if (_unwritten.Count == 0) return;
         var checkpoint = _state.Checkpoint(_unwritten, Now);
-        // Keys stay in _unacknowledged until written, so a resent outcome is not acknowledged before then.
-        var keys = _unacknowledged.Keys.Where(k => _unwritten.Any(o => IsOutcomeOf(o, k))).ToArray();
         _unwritten.Clear();
         _unwrittenRunMs = 0;
         PersistAsync(checkpoint, written =>
         {
-            foreach (var key in keys)
+            // Acknowledgements wait in _unacknowledged until written, so a resent outcome is not acknowledged early.
+            foreach (var key in written.Outcomes)
                 if (_unacknowledged.Remove(key, out var ack))
                     _workers.Tell(ack);
             if (written.Finished is null) return;
@@ -297,13 +296,6 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             OnChainFinished();
         });
     }
-
-    private static bool IsOutcomeOf(IChainEvent outcome, (string TaskId, int Attempt) key) => outcome switch
-    {
-        TaskSucceeded s => s.TaskId == key.TaskId && s.Attempt == key.Attempt,
-        TaskFailed f => f.TaskId == key.TaskId && f.Attempt == key.Attempt,
-        _ => false,
-    };
 
     /// <summary>Hand-off or shutdown: what is applied gets written before the chain stops.</summary>
     private void StopAfterWriting()

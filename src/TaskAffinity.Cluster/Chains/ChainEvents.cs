@@ -29,6 +29,11 @@ public sealed record ChainFinishedEvent(string ChainId, ChainPhase Phase, DateTi
 public sealed record ChainCheckpoint(
     string ChainId, ImmutableArray<TaskFailed> Failed, ImmutableArray<TaskSucceeded> Succeeded, ChainPhase? Finished, DateTimeOffset At) : IChainEvent
 {
+    /// <summary>The (task, attempt) of every outcome recorded here.</summary>
+    public IEnumerable<(string TaskId, int Attempt)> Outcomes =>
+        (Failed.IsDefault ? [] : Failed.Select(f => (f.TaskId, f.Attempt)))
+        .Concat(Succeeded.IsDefault ? [] : Succeeded.Select(s => (s.TaskId, s.Attempt)));
+
     /// <summary>The outcomes and the end as the separate events they stand for, in the order they apply.</summary>
     public IEnumerable<IChainEvent> Expand()
     {

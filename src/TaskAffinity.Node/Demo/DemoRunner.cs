@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using TaskAffinity.Client;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Core.Workloads;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
-using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 
 namespace TaskAffinity.Node.Demo;
 
@@ -30,7 +30,8 @@ internal sealed class DemoRunner(IServiceProvider services, DemoWorkload workloa
         var system = services.GetRequiredService<ActorSystem>();
         var registry = ActorRegistry.For(system);
         var client = new TaskAffinityClient(system, await registry.GetAsync<TaskRouter>(cancellationToken));
-        await WaitForWorkersAsync(await registry.GetAsync<SchedulerKey>(cancellationToken), cancellationToken);
+        await SchedulerReadiness.WaitAsync(system, s => s.WorkersOnline > 0 && s.ServedTypes.Length > 0, TimeSpan.FromSeconds(60),
+            "no worker came online", cancellationToken);
 
         var plans = SnapshotSessions.Generate(workload.Sessions, workload.Seed, workload.Rate, $"demo-{DateTime.UtcNow:HHmmss}").ToList();
         var clock = Stopwatch.StartNew();
@@ -64,21 +65,6 @@ internal sealed class DemoRunner(IServiceProvider services, DemoWorkload workloa
         Interlocked.Increment(ref _acknowledged);
         Interlocked.Add(ref _tasksSubmitted, plan.Tasks.Length);
         _finished.Add(await client.AwaitAsync(plan.ChainId, DrainTimeout, cancellationToken));
-    }
-
-    /// <summary>The node's slots register a moment after the cluster forms; submissions wait for them.</summary>
-    private static async Task WaitForWorkersAsync(IActorRef scheduler, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(5), cancellationToken);
-            if (status.WorkersOnline > 0 && status.ServedTypes.Length > 0)
-                return;
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-                throw new TimeoutException("no worker came online within 60 s");
-            await Task.Delay(100, cancellationToken);
-        }
     }
 
     private void PrintProgress(TimeSpan elapsed)

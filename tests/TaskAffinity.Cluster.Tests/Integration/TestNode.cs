@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using TaskAffinity.Client;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Scheduling;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 
 namespace TaskAffinity.Cluster.Tests.Integration;
@@ -76,20 +77,12 @@ internal sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Waits until the scheduler sees every slot of this node online.</summary>
-    public async Task WaitForWorkersAsync()
+    public Task WaitForWorkersAsync()
     {
-        var scheduler = await ActorRegistry.For(System).GetAsync<SchedulerKey>();
         var slots = System.Settings.Config.GetInt("taskaffinity.worker.slots");
-        for (var i = 0; i < 300; i++)
-        {
-            var status = await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(5));
-            if (status.WorkersOnline >= slots) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the node's workers did not come online within 30 s");
+        return SchedulerReadiness.WaitAsync(System, s => s.WorkersOnline >= slots, TimeSpan.FromSeconds(30), "the node's workers did not come online");
     }
 
-    /// <summary>Every event persisted for <paramref name="persistenceId"/>, read back through Akka.Persistence.Query.</summary>
     /// <summary>The events in the journal, with each chain checkpoint expanded into the outcomes it records.</summary>
     public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId) =>
         [.. (await JournalAsync(persistenceId)).SelectMany(e => e is ChainCheckpoint c ? c.Expand() : Enumerable.Repeat(e, 1))];
