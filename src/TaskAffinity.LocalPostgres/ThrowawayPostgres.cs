@@ -77,6 +77,21 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Creates another empty database on this server and returns its connection string: tests that must not
+    /// see each other's journals share one server, each with a database of its own.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z][a-z0-9_]{0,62}$"))
+            throw new ArgumentException($"database name '{name}' must be lower-case letters, digits and '_', starting with a letter", nameof(name));
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username={Superuser};Database=postgres");
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        return $"Host=127.0.0.1;Port={Port};Username={Superuser};Database={name}";
+    }
+
     private string DataDir => Path.Combine(_root, "data");
 
     public async ValueTask DisposeAsync()
