@@ -16,7 +16,7 @@ internal static class NodeHost
             .ConfigureServices(services =>
             {
                 services.AddNodeLogging(options.DataDirectory, consoleLevel);
-                services.AddSnapshotService(new BlockStoreSettings());
+                services.AddSnapshotService(BlockStoreSettings.FromConfig(NodeConfig.Load(options).Hocon));
                 services.AddTaskAffinity(options);
             })
             .Build();

@@ -22,6 +22,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private const string LeaseTimer = "leases";
     private const string PassivateTimer = "passivate";
     private const string CheckpointTimer = "checkpoint";
+    private const string AdoptTimer = "adopt";
 
     private readonly TaskAffinitySettings _settings;
     private readonly IActorRef _scheduler;
@@ -63,6 +64,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         Command<TaskReturned>(OnReturned);
         Command<LeaseTick>(_ => CheckLeases());
         Command<CheckpointTick>(_ => WriteCheckpoint());
+        Command<AdoptTick>(_ => DispatchReady());
         Command<StopChain>(_ => StopAfterWriting());
         Command<PassivateTick>(_ => PassivateSelf());
     }
@@ -86,7 +88,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     {
         _endWritten = _state.IsFinished;
         if (_state.IsAccepted && !_state.IsFinished)
-            StartRunning(); // woken by remember-entities after a restart: carry on without being asked
+            StartRunning(resumed: true); // woken by remember-entities after a restart or a move: carry on without being asked
         else
             Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
     }
@@ -144,15 +146,29 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
     // ---- phase: running ----
 
-    private void StartRunning()
+    /// <summary>
+    /// A resumed chain (its node died or it moved) has no record of where its tasks went: leases are not
+    /// persisted. Workers tell the chains of the tasks they hold every outcome-resend interval, so it first
+    /// waits one and a half of those, adopting what they report, and only then places the rest again.
+    /// Otherwise a task still running on a live node would be started a second time elsewhere.
+    /// </summary>
+    private void StartRunning(bool resumed = false)
     {
         Timers.Cancel(PassivateTimer); // set while the entity was idle and unaccepted
         Timers.StartPeriodicTimer(LeaseTimer, LeaseTick.Instance, _settings.LeaseCheckInterval);
+        if (resumed)
+        {
+            var open = _state.Tasks.Count(t => !t.Value.IsFinal);
+            _log.Info("Chain {0} resumed with {1} of {2} tasks unfinished", _state.ChainId, open, _state.Tasks.Count);
+            Timers.StartSingleTimer(AdoptTimer, AdoptTick.Instance, _settings.OutcomeResendInterval * 1.5);
+            return;
+        }
         DispatchReady();
     }
 
     private void DispatchReady()
     {
+        if (Timers.IsTimerActive(AdoptTimer)) return; // still hearing which tasks workers hold
         foreach (var task in _state.ReadyTasks())
             if (!_leases.Has(task.Id))
                 Dispatch(task);
@@ -193,6 +209,11 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
     private void OnLease(TaskLease lease)
     {
+        if (!_leases.Has(lease.TaskId))
+        {
+            Adopt(lease);
+            return;
+        }
         var current = _leases.Get(lease.TaskId, lease.Attempt);
         if (current is null || current.WorkerId != lease.WorkerId) return;
         if (lease.Held)
@@ -205,6 +226,14 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             _log.Info("Chain {0}: worker {1} no longer holds task {2}; placing it again", _state.ChainId, lease.WorkerId, lease.TaskId);
             Replace(lease.TaskId);
         }
+    }
+
+    /// <summary>A worker holds a task this incarnation never handed out (see <see cref="StartRunning"/>): it is leased there now.</summary>
+    private void Adopt(TaskLease lease)
+    {
+        if (!lease.Held || !_state.IsAccepted || !_state.Tasks.TryGetValue(lease.TaskId, out var task) || task.IsFinal) return;
+        if (lease.Attempt != _state.CurrentAttempt(lease.TaskId)) return;
+        _leases.Open(lease.TaskId, lease.Attempt, Now).WorkerId = lease.WorkerId;
     }
 
     private void OnReturned(TaskReturned returned)
@@ -347,5 +376,10 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private sealed class CheckpointTick
     {
         public static readonly CheckpointTick Instance = new();
+    }
+
+    private sealed class AdoptTick
+    {
+        public static readonly AdoptTick Instance = new();
     }
 }

@@ -27,13 +27,16 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private readonly IActorRef _stager;
     private readonly HostData _data;
     private readonly PrefetchMetrics _metrics;
+    private readonly RunLog _runLog;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<RunTask> _waiting = new();
     private TaskKey? _running;
+    private IActorRef? _drainer; // set while the node drains: told once the worker has nothing left here
 
     public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers,
-        IActorRef stager, HostData data, PrefetchMetrics metrics)
+        IActorRef stager, HostData data, PrefetchMetrics metrics, RunLog runLog)
     {
+        _runLog = runLog;
         _stager = stager;
         _data = data;
         _metrics = metrics;
@@ -43,11 +46,24 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
         _settings = settings;
         _workers = workers;
 
-        Receive<Heartbeat>(_ => Announce());
+        Receive<Heartbeat>(_ =>
+        {
+            Announce();
+            if (_drainer is not null) _workers.Tell(new DrainWorker(_workerId, Self)); // the worker may have moved meanwhile
+        });
         Receive<SlotAcknowledged>(_ => { });
         Receive<RunTask>(OnRun);
         Receive<StagingProtocol.StageInputs>(stage => _stager.Tell(stage));
         Receive<Ran>(OnRan);
+        Receive<SlotsActor.DrainSlot>(_ =>
+        {
+            _drainer = Sender;
+            _workers.Tell(new DrainWorker(_workerId, Self));
+        });
+        Receive<WorkerDrained>(_ =>
+        {
+            if (_running is null && _waiting.Count == 0) _drainer?.Tell(new SlotsActor.SlotDrained(_workerId));
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -59,7 +75,7 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     }
 
     private void Announce() =>
-        _workers.Tell(new SlotOnline(_workerId, _hostId, _handlers.ServedTypes, _settings.HostCapacity, Self));
+        _workers.Tell(new SlotOnline(_workerId, _hostId, _handlers.ServedTypes, _settings.HostCapacity, Self, _running));
 
     private void OnRun(RunTask run)
     {
@@ -77,7 +93,9 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
 
     private void Start(RunTask run)
     {
-        _running = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
+        var key = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
+        _running = key;
+        _runLog.Started(_workerId, key);
         _metrics.TaskStarted(run.Prefetched, TimeSpan.FromMilliseconds(run.BufferedMs), run.Waiting);
         var handler = _handlers.Find(run.Spec);
         var context = new TaskContext(run.ChainId, run.TaskId, run.Attempt, _workerId, _hostId, run.Spec, _data, run.Prefetched);
@@ -118,6 +136,8 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private void OnRan(Ran ran)
     {
         _running = null;
+        _runLog.Ended(_workerId, new TaskKey(ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt),
+            ran.Outcome.Refused ? "refused" : ran.Outcome.Succeeded ? "succeeded" : "failed");
         if (ran.Outcome.Refused)
             _log.Info("Slot {0}: task {1}/{2} refused from the prefetch buffer: {3}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Outcome.Error);
         else if (!ran.Outcome.Succeeded)

@@ -19,7 +19,7 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SlotsActor(string hostId, string nodeAddress, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers, IActorRef hosts,
-        HostData data, PrefetchMetrics metrics)
+        HostData data, PrefetchMetrics metrics, RunLog runLog)
     {
         _hosts = hosts;
         var stager = Context.ActorOf(Props.Create(() => new StagerActor(data, settings.Prefetch, metrics)), "stager");
@@ -27,10 +27,11 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
         for (var i = 0; i < settings.SlotsPerNode; i++)
         {
             var workerId = $"{hostId}/{i}";
-            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers, stager, data, metrics)), $"slot-{i}");
+            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers, stager, data, metrics, runLog)), $"slot-{i}");
         }
 
         Receive<RegisterTick>(_ => _hosts.Tell(_registration));
+        Receive<Drain>(_ => StartDrain(settings.SlotsPerNode));
         Receive<HostRegistrationAcknowledged>(_ =>
         {
             Timers.Cancel(RegisterTimer);
@@ -40,6 +41,55 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// The node is leaving: every slot's worker stops taking tasks and returns its waiting ones; answers
+    /// <see cref="Drained"/> once every slot's running task has ended and its outcome is written.
+    /// </summary>
+    private void StartDrain(int slots)
+    {
+        var asker = Sender;
+        var drained = new HashSet<string>(StringComparer.Ordinal);
+        if (slots == 0)
+        {
+            asker.Tell(Drained.Instance);
+            return;
+        }
+        _log.Info("Draining {0} slots: no new tasks, waiting ones go back to their chains", slots);
+        foreach (var slot in Context.GetChildren().Where(c => c.Path.Name.StartsWith("slot-", StringComparison.Ordinal)))
+            slot.Tell(DrainSlot.Instance);
+        Become(() =>
+        {
+            Receive<SlotDrained>(d =>
+            {
+                if (drained.Add(d.WorkerId) && drained.Count == slots)
+                {
+                    _log.Info("All {0} slots drained", slots);
+                    asker.Tell(Drained.Instance);
+                }
+            });
+            Receive<Drain>(_ => { if (drained.Count == slots) Sender.Tell(Drained.Instance); });
+            Receive<RegisterTick>(_ => _hosts.Tell(_registration));
+            ReceiveAny(_ => { });
+        });
+    }
+
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    public sealed class Drained
+    {
+        public static readonly Drained Instance = new();
+    }
+
+    internal sealed class DrainSlot
+    {
+        public static readonly DrainSlot Instance = new();
+    }
+
+    internal sealed record SlotDrained(string WorkerId);
 
     protected override void PreStart()
     {

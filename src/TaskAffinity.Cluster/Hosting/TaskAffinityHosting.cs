@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -47,6 +48,7 @@ public static class TaskAffinityHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandlerRegistry>();
         services.TryAddSingleton<PrefetchMetrics>();
+        services.TryAddSingleton(_ => RunLog.Open(node.Settings.RunLog, options.DataDirectory));
         services.TryAddSingleton(sp => new HostData(node.Settings.Prefetch.Cache, sp.GetService<IDataSource>()));
         services.AddAkka(options.SystemName, (builder, sp) =>
         {
@@ -62,20 +64,25 @@ public static class TaskAffinityHosting
         var settings = node.Settings;
         var clock = sp.GetRequiredService<TimeProvider>();
         var metrics = sp.GetRequiredService<PrefetchMetrics>();
+        var runLog = sp.GetRequiredService<RunLog>();
 
         builder
             .AddHocon(node.Hocon, HoconAddMode.Prepend)
+            // Draining (below) runs in this phase: give it the drain timeout and a little more.
+            .AddHocon($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(int)(settings.DrainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms",
+                HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
             .WithRemoting(options.Hostname, options.Port, options.PublicHostname ?? options.Hostname)
-            .WithClustering(new ClusterOptions { Roles = [.. options.Roles], SeedNodes = [.. options.Seeds] })
+            // host:NAME tells the worker shards' allocation which node runs this host's slots.
+            .WithClustering(new ClusterOptions { Roles = [.. options.Roles, HomeNodeAllocation.HostRole(options.NodeName)], SeedNodes = [.. options.Seeds] })
             .WithDistributedPubSub("");
 
         var chainExtractor = new EntityExtractor<IWithChainId>(m => m.ChainId);
-        var workerExtractor = new EntityExtractor<IWithWorkerId>(m => m.WorkerId);
+        var workerExtractor = new WorkerExtractor();
         var hostExtractor = new EntityExtractor<IWithHostId>(m => m.HostId);
 
         if (options.HasRole(NodeOptions.SchedulerRole))
@@ -85,9 +92,16 @@ public static class TaskAffinityHosting
             builder
                 .WithSingleton<PredictorKey>("predictor", (system, _, _) => Props.Create(() => new PredictorActor(settings, DistributedPubSub.Get(system).Mediator)),
                     new ClusterSingletonOptions { Role = NodeOptions.SchedulerRole }, createProxyToo: true)
-                .WithShardRegion<WorkerRegion>("worker", (system, registry, _) => id => FactoryProps.Of(() => new WorkerEntity(
-                        id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>(), metrics, clock)),
-                    workerExtractor, EntityShardOptions(remember: false))
+                .WithActors((system, registry) =>
+                {
+                    // Started by hand: Akka.Hosting's ShardOptions cannot take an allocation strategy.
+                    var sharding = ClusterSharding.Get(system);
+                    var region = sharding.Start("worker", id => FactoryProps.Of(() => new WorkerEntity(
+                            id, settings, () => registry.Get<ChainRegion>(), DistributedPubSub.Get(system).Mediator, () => registry.Get<PredictorKey>(), metrics, clock)),
+                        ClusterShardingSettings.Create(system).WithRole(NodeOptions.SchedulerRole).WithStateStoreMode(StateStoreMode.DData).WithRememberEntities(false),
+                        workerExtractor, new HomeNodeAllocation(), WorkerProtocol.StopWorker.Instance);
+                    registry.Register<WorkerRegion>(region);
+                })
                 .WithShardRegion<HostRegion>("host", (_, _, _) => id => FactoryProps.Of(() => new HostEntity(id, clock)),
                     hostExtractor, EntityShardOptions(remember: false))
                 .WithActors((system, registry, _) =>
@@ -116,8 +130,10 @@ public static class TaskAffinityHosting
                 var handlers = resolver.GetService<HandlerRegistry>();
                 var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
                 var data = resolver.GetService<HostData>();
-                registry.Register<SlotsKey>(system.ActorOf(Props.Create(() => new SlotsActor(options.NodeName, address, handlers, settings,
-                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>(), data, metrics)), "slots"));
+                var slots = system.ActorOf(Props.Create(() => new SlotsActor(options.NodeName, address, handlers, settings,
+                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>(), data, metrics, runLog)), "slots");
+                registry.Register<SlotsKey>(slots);
+                DrainOnLeave(system, slots, settings.DrainTimeout);
             }
             if (options.Seeds.IsDefaultOrEmpty)
             {
@@ -126,6 +142,24 @@ public static class TaskAffinityHosting
             }
         });
     }
+
+    /// <summary>
+    /// Before its shards move away, a leaving node lets its slots finish what they run (see
+    /// <see cref="SlotsActor.Drain"/>); the phase comes before sharding's hand-off and the cluster leave.
+    /// </summary>
+    private static void DrainOnLeave(ActorSystem system, IActorRef slots, TimeSpan timeout) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-slots", async () =>
+        {
+            try
+            {
+                await slots.Ask<SlotsActor.Drained>(SlotsActor.Drain.Instance, timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                Akka.Event.Logging.GetLogger(system, "drain").Warning("Slots not drained within {0} (taskaffinity.worker.drain-timeout): their tasks will run again elsewhere", timeout);
+            }
+            return Akka.Done.Instance;
+        });
 
     private static ShardOptions EntityShardOptions(bool remember, object? handOffStop = null) => new()
     {

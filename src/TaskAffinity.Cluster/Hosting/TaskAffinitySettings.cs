@@ -28,6 +28,9 @@ public sealed record TaskAffinitySettings
     public TimeSpan OutcomeResendInterval { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan SlotHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
     public int WorkerSnapshotEvery { get; init; } = 50;
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>A file each slot appends a line to when a task starts and ends ("" = none).</summary>
+    public string RunLog { get; init; } = "";
 
     public string PlacementPolicy { get; init; } = "affinity";
     public AffinityOptions Affinity { get; init; } = new();
@@ -81,6 +84,8 @@ public sealed record TaskAffinitySettings
             OutcomeResendInterval = reader.Duration("worker.outcome-resend-interval", d.OutcomeResendInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),
             SlotHeartbeat = reader.Duration("worker.slot-heartbeat", d.SlotHeartbeat, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
             WorkerSnapshotEvery = reader.Int("worker.snapshot-every", d.WorkerSnapshotEvery, 1, 100_000),
+            DrainTimeout = reader.Duration("worker.drain-timeout", d.DrainTimeout, TimeSpan.Zero, TimeSpan.FromHours(1)),
+            RunLog = reader.String("worker.run-log", d.RunLog),
             PlacementPolicy = policy,
             Affinity = ReadAffinity(reader, d.Affinity),
             Prediction = new PredictionOptions

@@ -54,6 +54,8 @@ internal static class Manifests
         (typeof(PredictorState), "predictor.snapshot"),
         // worker protocol, event and snapshot
         (typeof(SlotOnline), "worker.slot-online"),
+        (typeof(DrainWorker), "worker.drain"),
+        (typeof(WorkerDrained), "worker.drained"),
         (typeof(SlotAcknowledged), "worker.slot-acknowledged"),
         (typeof(AssignTask), "worker.assign"),
         (typeof(QueryTask), "worker.query"),

@@ -32,6 +32,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private const string ResendTimer = "resend-outcomes";
     private const string StatusTimer = "publish-status";
     private const string BufferTimer = "buffer-check";
+    private const string SlotGraceTimer = "slot-grace";
     private const int RecentlyDoneCapacity = 4096;
 
     private readonly TaskAffinitySettings _settings;
@@ -47,7 +48,10 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private IActorRef? _slot;
     private readonly PrefetchBuffer<AssignTask> _buffer;
     private readonly LinkedList<AssignTask> _overflow = new();
-    private (TaskKey Key, AssignTask Task)? _running;
+    private (TaskKey Key, AssignTask? Task)? _running; // Task is null when only the slot's announcement told us
+    private readonly List<QueryTask> _earlyQueries = []; // asked before the slot announced itself
+    private IActorRef? _drainReplyTo;
+    private bool _stopping;
     private readonly Dictionary<TaskKey, TaskFinished> _unrecorded = new();
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
     private int _outcomesSinceSnapshot;
@@ -76,6 +80,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         Command<ReleaseBuffered>(OnRelease);
         Command<BufferTick>(_ => ReturnExpired());
         Command<GetWorkerStatus>(_ => Sender.Tell(Status()));
+        Command<DrainWorker>(OnDrain);
+        Command<StopWorker>(_ => OnStop());
+        Command<SlotGraceTick>(_ => AnswerEarlyQueries());
         Command<Terminated>(t => { if (t.ActorRef.Equals(_slot)) SlotLost(); });
         Command<ResendTick>(_ => ResendUnrecorded());
         Command<StatusTick>(_ => Publish());
@@ -93,6 +100,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer(ResendTimer, ResendTick.Instance, _settings.OutcomeResendInterval);
         Timers.StartPeriodicTimer(StatusTimer, StatusTick.Instance, _settings.SlotHeartbeat);
+        // Until its slot announces itself (every heartbeat), this incarnation cannot know what the slot runs.
+        Timers.StartSingleTimer(SlotGraceTimer, SlotGraceTick.Instance, _settings.SlotHeartbeat * 2);
         if (_buffer.Capacity > 0)
         {
             var every = TimeSpan.FromTicks(Math.Max(_settings.Prefetch.MaxBufferTime.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
@@ -112,6 +121,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             Context.Watch(_slot);
             _log.Info("Worker {0}: slot online at {1}", _state.WorkerId, _slot.Path);
         }
+        if (_running is null && online.Running is { } key && !_unrecorded.ContainsKey(key) && !_recentlyDone.Contains(key))
+            _running = (key, null); // started by an earlier incarnation of this worker: its report will come here
+        AnswerEarlyQueries();
         Sender.Tell(new SlotAcknowledged(_state.WorkerId));
         if (!_state.IsRegistered || _state.RegistrationDiffers(online))
         {
@@ -132,16 +144,57 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         _log.Warning("Worker {0}: slot lost, returning {1} tasks to their chains", _state.WorkerId, Waiting + (_running is null ? 0 : 1));
         _slot = null;
         if (_running is { } running)
-            Return(running.Task, "the worker's slot went offline while running it");
-        foreach (var waiting in _buffer.TakeOldest(_buffer.Count, _ => true).Concat(_overflow))
-            Return(waiting, "the worker's slot went offline");
+            Return(running.Key, "the worker's slot went offline while running it");
         _running = null;
-        _overflow.Clear();
+        ReturnWaiting("the worker's slot went offline");
         Publish();
     }
 
-    private void Return(AssignTask task, string reason) =>
+    private void ReturnWaiting(string reason)
+    {
+        foreach (var waiting in _buffer.TakeOldest(_buffer.Count, _ => true).Concat(_overflow))
+            Return(waiting, reason);
+        _overflow.Clear();
+    }
+
+    private void Return(AssignTask task, string reason) => Return(KeyOf(task), reason);
+
+    private void Return(TaskKey task, string reason) =>
         Chains.Tell(new TaskReturned(task.ChainId, task.TaskId, task.Attempt, _state.WorkerId, reason));
+
+    // ---- leaving ----
+
+    /// <summary>Takes no new tasks and returns the waiting ones; reports drained once nothing runs and every outcome is written.</summary>
+    private void OnDrain(DrainWorker drain)
+    {
+        if (_drainReplyTo is null)
+            _log.Info("Worker {0}: draining, returning {1} waiting tasks", _state.WorkerId, Waiting);
+        _drainReplyTo = drain.ReplyTo;
+        ReturnWaiting("the worker's node is leaving");
+        Publish();
+        CheckDrained();
+    }
+
+    private void CheckDrained()
+    {
+        if (_drainReplyTo is not null && _running is null && _unrecorded.Count == 0)
+            _drainReplyTo.Tell(new WorkerDrained(_state.WorkerId));
+        if (_stopping && _unrecorded.Count == 0)
+            Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// The shard moves: waiting tasks go back to their chains; a running one stays with the slot, which reports
+    /// it to the next incarnation (and names it in its announcements, so that incarnation does not let it go).
+    /// </summary>
+    private void OnStop()
+    {
+        _stopping = true;
+        ReturnWaiting("the worker is moving to another node");
+        CheckDrained();
+    }
+
+    private bool Draining => _drainReplyTo is not null || _stopping;
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
@@ -159,9 +212,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         }
         if (Holds(key) || _recentlyDone.Contains(key))
             return; // a redelivery of a task we have or just finished: never run it twice here
-        if (_slot is null)
+        if (_slot is null || Draining)
         {
-            Return(assign, "the worker's slot is offline");
+            Return(assign, _slot is null ? "the worker's slot is offline" : "the worker's node is leaving");
             return;
         }
         Stage(assign.Stage);
@@ -195,6 +248,11 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     {
         if (_running is not null || _slot is null)
             return;
+        if (Draining)
+        {
+            CheckDrained();
+            return;
+        }
         if (_buffer.TryTake(Now, out var buffered, out var waited))
             Run(buffered, prefetched: true, waited);
         else if (_overflow.First is { } first)
@@ -252,18 +310,18 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private void OnTaskRan(TaskRan ran)
     {
         var key = new TaskKey(ran.ChainId, ran.TaskId, ran.Attempt);
-        var assigned = _running?.Key == key ? _running.Value.Task : null;
-        if (assigned is not null)
+        var wasRunning = _running?.Key == key;
+        var assigned = wasRunning ? _running!.Value.Task : null;
+        if (wasRunning)
             _running = null;
 
         if (ran.Outcome.Refused)
         {
             // Not run: back to the chain (which places it elsewhere), and the pair's score goes down.
+            if (wasRunning)
+                Return(key, $"refused by the handler: {ran.Outcome.Error}");
             if (assigned is not null)
-            {
-                Return(assigned, $"refused by the handler: {ran.Outcome.Error}");
                 LearnRefusal(assigned);
-            }
             RunNext();
             Publish();
             return;
@@ -309,16 +367,27 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         var key = new TaskKey(recorded.ChainId, recorded.TaskId, recorded.Attempt);
         if (_unrecorded.Remove(key))
             _recentlyDone.Add(key);
+        CheckDrained();
     }
 
     private void ResendUnrecorded()
     {
         foreach (var finished in _unrecorded.Values)
             Chains.Tell(finished);
+        // And what is held here, so that a chain that restarted or moved adopts it instead of placing it again.
+        var held = _buffer.Items.Select(i => KeyOf(i.Item)).Concat(_overflow.Select(KeyOf));
+        if (_running is { } running) held = held.Prepend(running.Key);
+        foreach (var key in held)
+            Chains.Tell(new TaskLease(key.ChainId, key.TaskId, key.Attempt, _state.WorkerId, Held: true));
     }
 
     private void OnQuery(QueryTask query)
     {
+        if (_slot is null && Timers.IsTimerActive(SlotGraceTimer))
+        {
+            _earlyQueries.Add(query); // answered once the slot says what it runs
+            return;
+        }
         var key = new TaskKey(query.ChainId, query.TaskId, query.Attempt);
         if (_unrecorded.TryGetValue(key, out var finished))
             Chains.Tell(finished);
@@ -326,10 +395,19 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         Chains.Tell(new TaskLease(query.ChainId, query.TaskId, query.Attempt, _state.WorkerId, held));
     }
 
+    private void AnswerEarlyQueries()
+    {
+        Timers.Cancel(SlotGraceTimer);
+        var queries = _earlyQueries.ToList();
+        _earlyQueries.Clear();
+        foreach (var query in queries)
+            OnQuery(query);
+    }
+
     // ---- status ----
 
     private WorkerStatus Status() => new(
-        _state.WorkerId, _state.HostId, _slot is not null, _state.ServedTypes, _state.HostCapacity,
+        _state.WorkerId, _state.HostId, _slot is not null && !Draining, _state.ServedTypes, _state.HostCapacity,
         Waiting, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed);
 
     private void Publish()
@@ -351,5 +429,10 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private sealed class BufferTick
     {
         public static readonly BufferTick Instance = new();
+    }
+
+    private sealed class SlotGraceTick
+    {
+        public static readonly SlotGraceTick Instance = new();
     }
 }

@@ -8,8 +8,26 @@ namespace TaskAffinity.Cluster.Workers;
 /// <summary>Messages to and from a worker entity and the slot that executes its tasks.</summary>
 public static class WorkerProtocol
 {
-    /// <summary>A slot announces itself (and keeps doing so, as a heartbeat) to its worker entity.</summary>
-    public sealed record SlotOnline(string WorkerId, string HostId, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity, IActorRef Slot) : IWithWorkerId;
+    /// <summary>
+    /// A slot announces itself (and keeps doing so, as a heartbeat) to its worker entity, with the task it is
+    /// running, if any: an entity that restarted or moved learns from it what it must not hand out again.
+    /// </summary>
+    public sealed record SlotOnline(string WorkerId, string HostId, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity, IActorRef Slot,
+        TaskKey? Running = null) : IWithWorkerId;
+
+    /// <summary>
+    /// The slot's node is leaving: the worker takes no new tasks, gives back those waiting in its buffer, and
+    /// answers <see cref="WorkerDrained"/> to <see cref="ReplyTo"/> once its running task ended and every outcome is written.
+    /// </summary>
+    public sealed record DrainWorker(string WorkerId, IActorRef ReplyTo) : IWithWorkerId;
+
+    public sealed record WorkerDrained(string WorkerId) : IWithWorkerId;
+
+    /// <summary>Hand-off (the shard moves or its node leaves): give back waiting tasks, let written outcomes be acknowledged, then stop.</summary>
+    internal sealed class StopWorker
+    {
+        public static readonly StopWorker Instance = new();
+    }
 
     public sealed record SlotAcknowledged(string WorkerId) : IWithWorkerId;
 

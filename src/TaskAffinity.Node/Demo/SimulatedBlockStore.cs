@@ -1,3 +1,5 @@
+using Akka.Configuration;
+using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Core.Tasks;
 
@@ -17,6 +19,20 @@ public sealed record BlockStoreSettings
 
     /// <summary>What an operation spends computing after reading its input.</summary>
     public TimeSpan ComputeTime { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Reads <c>taskaffinity.sample-service</c>; a bad value throws <see cref="SettingsException"/> naming its key.</summary>
+    public static BlockStoreSettings FromConfig(Config config)
+    {
+        var reader = new SettingsReader(config.GetConfig("taskaffinity") ?? Config.Empty, "taskaffinity");
+        var d = new BlockStoreSettings();
+        return new BlockStoreSettings
+        {
+            Latency = reader.Duration("sample-service.latency", d.Latency, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+            BandwidthMBps = reader.Double("sample-service.bandwidth-mbps", d.BandwidthMBps, 1, 100_000),
+            FailureRate = reader.Double("sample-service.failure-rate", d.FailureRate, 0, 1),
+            ComputeTime = reader.Duration("sample-service.compute-time", d.ComputeTime, TimeSpan.Zero, TimeSpan.FromHours(1)),
+        };
+    }
 }
 
 /// <summary>

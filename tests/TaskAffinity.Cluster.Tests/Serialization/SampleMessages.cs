@@ -127,6 +127,9 @@ internal static class SampleMessages
         new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]) { Waiting = 12 },
         // worker protocol, event and snapshot
         new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
+        new SlotOnline("host-b/3", "host-b", Served, Capacity, slot, new TaskKey("chain-1", "copy-1", 2)),
+        new DrainWorker("host-b/3", slot),
+        new WorkerDrained("host-b/3"),
         new SlotAcknowledged("host-b/3"),
         new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate")], 0.625, 41.5,
             [new PrefetchCandidate(new DataRef("vol-01/snap-2/index", 1_048_576), 0.75, "chain-1/view-1 in 1")]),
