@@ -113,6 +113,11 @@ internal sealed class NodeProcess : IDisposable
         throw new TimeoutException($"no matching output line: {why}\n{Transcript()}");
     }
 
+    /// <summary>SIGKILL, at once: nothing in the process runs after it.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public bool HasExited => _process.HasExited;
+
     public string Transcript() => $"--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 
     private void Received(string? line, StringBuilder into)

@@ -329,6 +329,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Hand-off or shutdown: what is applied gets written before the chain stops.</summary>
     private void StopAfterWriting()
     {
+        _scheduler.Tell(new WithdrawChain(_state.ChainId));
         WriteCheckpoint();
         DeferAsync(StopChain.Instance, _ => Context.Stop(Self));
     }

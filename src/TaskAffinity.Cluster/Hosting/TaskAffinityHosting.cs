@@ -77,7 +77,7 @@ public static class TaskAffinityHosting
                 loggers.AddLoggerFactory();
             })
             .WithRemoting(options.Hostname, options.Port, options.PublicHostname ?? options.Hostname)
-            // host:NAME tells the worker shards' allocation which node runs this host's slots.
+            // host-NAME tells the worker shards' allocation which node runs this host's slots.
             .WithClustering(new ClusterOptions { Roles = [.. options.Roles, HomeNodeAllocation.HostRole(options.NodeName)], SeedNodes = [.. options.Seeds] })
             .WithDistributedPubSub("");
 

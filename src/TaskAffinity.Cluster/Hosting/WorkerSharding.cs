@@ -29,7 +29,7 @@ internal sealed class WorkerExtractor : IMessageExtractor
 
 /// <summary>
 /// Puts each worker shard (one per host) on the node that runs that host's slots, found by the node's
-/// <c>host:NAME</c> role; if that node is not up (dead, leaving, not a scheduler-role node), on the region
+/// <c>host-NAME</c> role; if that node is not up (dead, leaving, not a scheduler-role node), on the region
 /// with fewest shards, and back home once the node is up again.
 /// </summary>
 /// <remarks>
@@ -39,7 +39,7 @@ internal sealed class WorkerExtractor : IMessageExtractor
 /// </remarks>
 internal sealed class HomeNodeAllocation : IActorSystemDependentAllocationStrategy
 {
-    public const string HostRolePrefix = "host:";
+    public const string HostRolePrefix = "host-"; // Akka.Hosting writes roles unquoted into HOCON: no ":"
     private const int MaxMovesPerRound = 3;
     private Akka.Cluster.Cluster? _cluster;
 

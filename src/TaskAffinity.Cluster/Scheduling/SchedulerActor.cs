@@ -63,6 +63,11 @@ internal sealed class SchedulerActor : ReceiveActor
         Receive<GetChainStatus>(query => _chains().Forward(query));
         Receive<WatchChain>(watch => _chains().Forward(watch));
         Receive<PlaceTask>(OnPlace);
+        Receive<WithdrawChain>(withdraw =>
+        {
+            foreach (var key in _pendingByKey.Keys.Where(k => k.Item1 == withdraw.ChainId).ToList())
+                Unwait(_pendingByKey[key]);
+        });
         Receive<GetSchedulerStatus>(_ =>
         {
             var rules = _directory.Rules(_settings.MaxTasksPerChain, _clock.GetUtcNow());

@@ -15,6 +15,12 @@ public static class SchedulerProtocol
     public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec, string AppId = "",
         ImmutableArray<TaskType> History = default, ImmutableArray<UpcomingTask> Upcoming = default, string? AvoidWorker = null) : IWithChainId;
 
+    /// <summary>
+    /// A chain is moving to another node (hand-off): forget its tasks waiting here, which its next incarnation
+    /// places again, so they are not placed twice.
+    /// </summary>
+    public sealed record WithdrawChain(string ChainId) : ITaskAffinityMessage;
+
     /// <summary>A task that will become ready after <see cref="Steps"/> more tasks of its chain succeed.</summary>
     public sealed record UpcomingTask(TaskSpec Spec, int Steps);
 

@@ -43,6 +43,7 @@ internal static class Manifests
         (typeof(ChainSnapshot), "chain.snapshot"),
         // scheduler
         (typeof(PlaceTask), "scheduler.place-task"),
+        (typeof(WithdrawChain), "scheduler.withdraw-chain"),
         (typeof(GetSchedulerStatus), "scheduler.get-status"),
         (typeof(SchedulerStatus), "scheduler.status"),
         // predictor protocol and snapshot

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Akka.Actor;
+using TaskAffinity.Client;
+using TaskAffinity.Cluster.Hosting;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+
+namespace TaskAffinity.Node.Tests.Cluster;
+
+/// <summary>
+/// A cluster of real node processes (<c>dotnet TaskAffinity.Node.dll</c>) on 127.0.0.1, sharing one PostgreSQL
+/// database, each with its own data folder and run log. The first two nodes are the seeds, as in
+/// docker/docker-compose.yml. Nodes are started in order, so node1 is the oldest.
+/// </summary>
+internal sealed class NodeCluster : IAsyncDisposable
+{
+    public const int SlotsPerNode = 8;
+
+    /// <summary>
+    /// Every setting not named here keeps the default an operator gets: failure detection, split-brain
+    /// resolver, leases and heartbeats are what is measured. Tasks take 100 ms and never fail, so every
+    /// second start of a task in the run logs is a real rerun.
+    /// </summary>
+    private static readonly string Config = $"""
+        taskaffinity.worker.slots = {SlotsPerNode}
+        taskaffinity.worker.run-log = "runs.log"
+        taskaffinity.sample-service {"{"} failure-rate = 0, compute-time = 100ms, latency = 1ms {"}"}
+        """;
+
+    private readonly TempFolder _folder;
+    private readonly string _connectionString;
+    private readonly Dictionary<string, (int Port, NodeProcess Process)> _nodes = new(StringComparer.Ordinal);
+    private readonly List<string> _seeds;
+    private readonly string _configFile;
+
+    private NodeCluster(TempFolder folder, string connectionString, IReadOnlyList<string> names)
+    {
+        _folder = folder;
+        _connectionString = connectionString;
+        Names = names;
+        Ports = names.ToDictionary(n => n, _ => FreePort(), StringComparer.Ordinal);
+        _seeds = names.Take(2).Select(n => AddressOf(n)).ToList();
+        _configFile = folder.File("cluster-test.conf", Config);
+    }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public IReadOnlyDictionary<string, int> Ports { get; }
+
+    public IReadOnlyList<string> Seeds => _seeds;
+
+    public NodeProcess this[string name] => _nodes[name].Process;
+
+    public string AddressOf(string name) => $"akka.tcp://taskaffinity@127.0.0.1:{Ports[name]}";
+
+    public string RunLogOf(string name) => Path.Combine(_folder.Path, name, "runs.log");
+
+    /// <summary>Starts node1, waits until it registered its host (the cluster is formed), then the others together.</summary>
+    public static async Task<NodeCluster> StartAsync(TempFolder folder, string connectionString, int nodes = 3)
+    {
+        var cluster = new NodeCluster(folder, connectionString, Enumerable.Range(1, nodes).Select(i => $"node{i}").ToList());
+        try
+        {
+            await cluster.StartNodesAsync(cluster.Names.Take(1));
+            await cluster.StartNodesAsync(cluster.Names.Skip(1));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts (or starts again, on the same port and data folder) the named nodes and waits for each to register its host.</summary>
+    public async Task StartNodesAsync(IEnumerable<string> names)
+    {
+        var started = names.Select(name =>
+        {
+            var process = NodeProcess.Start(_folder.Path,
+            [
+                "--name", name, "--port", Ports[name].ToString(CultureInfo.InvariantCulture), "--seeds", string.Join(",", _seeds),
+                "--db", "postgresql", "--connection-string", _connectionString,
+                "--data-dir", Path.Combine(_folder.Path, name), "--config", _configFile,
+            ]);
+            _nodes[name] = (Ports[name], process);
+            return (name, process);
+        }).ToList();
+        await Task.WhenAll(started.Select(s =>
+            s.process.WaitForLineAsync(l => l.Contains($"Host {s.name} registered", StringComparison.Ordinal), TimeSpan.FromSeconds(90))));
+    }
+
+    /// <summary>Waits until a scheduler sees <paramref name="workers"/> workers online (each node's slots announced and published).</summary>
+    public static async Task WaitForWorkersAsync(ClientNode client, int workers, TimeSpan timeout)
+    {
+        var router = Akka.Hosting.ActorRegistry.For(client.System).Get<TaskRouter>();
+        var deadline = DateTime.UtcNow + timeout;
+        var seen = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var status = await router.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(5));
+                seen = status.WorkersOnline;
+                if (seen >= workers) return;
+            }
+            catch (AskTimeoutException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"a scheduler saw {seen} of {workers} workers online after {timeout}");
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to leave, write or hand anything over.</summary>
+    public void Kill(string name) => _nodes[name].Process.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, node) in _nodes)
+            node.Process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
