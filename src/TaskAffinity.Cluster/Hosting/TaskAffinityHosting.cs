@@ -77,8 +77,7 @@ public static class TaskAffinityHosting
                 loggers.AddLoggerFactory();
             })
             .WithRemoting(options.Hostname, options.Port, options.PublicHostname ?? options.Hostname)
-            // host-NAME tells the worker shards' allocation which node runs this host's slots.
-            .WithClustering(new ClusterOptions { Roles = [.. options.Roles, HomeNodeAllocation.HostRole(options.NodeName)], SeedNodes = [.. options.Seeds] })
+            .WithClustering(new ClusterOptions { Roles = [.. ClusterRoles(options)], SeedNodes = [.. options.Seeds] })
             .WithDistributedPubSub("");
 
         var chainExtractor = new EntityExtractor<IWithChainId>(m => m.ChainId);
@@ -142,6 +141,10 @@ public static class TaskAffinityHosting
             }
         });
     }
+
+    // A worker-role node also carries host-NAME: the worker shards' allocation finds the node running a host's slots by it.
+    private static IEnumerable<string> ClusterRoles(NodeOptions options) =>
+        options.HasRole(NodeOptions.WorkerRole) ? options.Roles.Append(HomeNodeAllocation.HostRole(options.NodeName)) : options.Roles;
 
     /// <summary>
     /// Before its shards move away, a leaving node lets its slots finish what they run (see

@@ -17,13 +17,13 @@ internal sealed class NodeCluster : IAsyncDisposable
 
     /// <summary>
     /// Every setting not named here keeps the default an operator gets: failure detection, split-brain
-    /// resolver, leases and heartbeats are what is measured. Tasks take 100 ms and never fail, so every
+    /// resolver, leases and heartbeats are what is measured. Tasks take 100 ms (unless a test says otherwise) and never fail, so every
     /// second start of a task in the run logs is a real rerun.
     /// </summary>
-    private static readonly string Config = $"""
+    private static string Config(string computeTime) => $"""
         taskaffinity.worker.slots = {SlotsPerNode}
         taskaffinity.worker.run-log = "runs.log"
-        taskaffinity.sample-service {"{"} failure-rate = 0, compute-time = 100ms, latency = 1ms {"}"}
+        taskaffinity.sample-service {"{"} failure-rate = 0, compute-time = {computeTime}, latency = 1ms {"}"}
         """;
 
     private readonly TempFolder _folder;
@@ -32,14 +32,14 @@ internal sealed class NodeCluster : IAsyncDisposable
     private readonly List<string> _seeds;
     private readonly string _configFile;
 
-    private NodeCluster(TempFolder folder, string connectionString, IReadOnlyList<string> names)
+    private NodeCluster(TempFolder folder, string connectionString, IReadOnlyList<string> names, string computeTime)
     {
         _folder = folder;
         _connectionString = connectionString;
         Names = names;
         Ports = names.ToDictionary(n => n, _ => FreePort(), StringComparer.Ordinal);
         _seeds = names.Take(2).Select(n => AddressOf(n)).ToList();
-        _configFile = folder.File("cluster-test.conf", Config);
+        _configFile = folder.File("cluster-test.conf", Config(computeTime));
     }
 
     public IReadOnlyList<string> Names { get; }
@@ -54,10 +54,28 @@ internal sealed class NodeCluster : IAsyncDisposable
 
     public string RunLogOf(string name) => Path.Combine(_folder.Path, name, "runs.log");
 
-    /// <summary>Starts node1, waits until it registered its host (the cluster is formed), then the others together.</summary>
-    public static async Task<NodeCluster> StartAsync(TempFolder folder, string connectionString, int nodes = 3)
+    /// <summary>The node's log file lines (DATA/logs/node-*.log) with their timestamps; continuation lines are left out.</summary>
+    public IEnumerable<(DateTimeOffset At, string Text)> LogOf(string name)
     {
-        var cluster = new NodeCluster(folder, connectionString, Enumerable.Range(1, nodes).Select(i => $"node{i}").ToList());
+        var folder = Path.Combine(_folder.Path, name, "logs");
+        if (!Directory.Exists(folder)) yield break;
+        foreach (var file in Directory.GetFiles(folder, "node-*.log"))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                var space = line.IndexOf(' ');
+                if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+                    yield return (at, line[(space + 1)..]);
+            }
+        }
+    }
+
+    /// <summary>Starts node1, waits until it registered its host (the cluster is formed), then the others together.</summary>
+    public static async Task<NodeCluster> StartAsync(TempFolder folder, string connectionString, int nodes = 3, string computeTime = "100ms")
+    {
+        var cluster = new NodeCluster(folder, connectionString, Enumerable.Range(1, nodes).Select(i => $"node{i}").ToList(), computeTime);
         try
         {
             await cluster.StartNodesAsync(cluster.Names.Take(1));
