@@ -12,7 +12,7 @@ namespace TaskAffinity.Cluster.Tests.Integration;
 /// Bad input against a running node: each submission is rejected with a reason that names what is wrong,
 /// nothing of it reaches the journal, and the node goes on accepting and running good work.
 /// </summary>
-public sealed class AdmissionSpec(SharedNode shared) : IClassFixture<SharedNode>
+public abstract class AdmissionSpec(SharedNode shared)
 {
     private TestNode Node => shared.Node;
 
@@ -89,3 +89,7 @@ public sealed class AdmissionSpec(SharedNode shared) : IClassFixture<SharedNode>
         finished.Phase.ShouldBe(ChainPhase.Completed);
     }
 }
+
+public sealed class AdmissionOnSqlite(SqliteNode node) : AdmissionSpec(node), IClassFixture<SqliteNode>;
+
+public sealed class AdmissionOnPostgres(PostgresNode node) : AdmissionSpec(node), IClassFixture<PostgresNode>;

@@ -10,7 +10,7 @@ namespace TaskAffinity.Cluster.Tests.Integration;
 /// An application in its own ActorSystem joins the cluster with role client and works through the client:
 /// every message between the two systems crosses the wire through our serializer.
 /// </summary>
-public sealed class ClientNodeSpec(SharedNode shared) : IClassFixture<SharedNode>
+public abstract class ClientNodeSpec(SharedNode shared)
 {
     [Fact]
     public async Task Client_role_process_submits_awaits_and_is_told_what_is_wrong()
@@ -29,3 +29,7 @@ public sealed class ClientNodeSpec(SharedNode shared) : IClassFixture<SharedNode
         Akka.Cluster.Cluster.Get(app.System).SelfMember.Roles.ShouldBe(["client"]);
     }
 }
+
+public sealed class ClientNodeOnSqlite(SqliteNode node) : ClientNodeSpec(node), IClassFixture<SqliteNode>;
+
+public sealed class ClientNodeOnPostgres(PostgresNode node) : ClientNodeSpec(node), IClassFixture<PostgresNode>;

@@ -6,7 +6,7 @@ using static TaskAffinity.Cluster.Tests.Integration.Graphs;
 namespace TaskAffinity.Cluster.Tests.Integration;
 
 /// <summary>Tasks executed end to end on a real node: dependencies, results, retries, duplicates, status.</summary>
-public sealed class ExecutionSpec(SharedNode shared) : IClassFixture<SharedNode>
+public abstract class ExecutionSpec(SharedNode shared)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private TestNode Node => shared.Node;
@@ -139,3 +139,7 @@ public sealed class ExecutionSpec(SharedNode shared) : IClassFixture<SharedNode>
         finished.ShouldAllBe(f => f.Phase == ChainPhase.Completed);
     }
 }
+
+public sealed class ExecutionOnSqlite(SqliteNode node) : ExecutionSpec(node), IClassFixture<SqliteNode>;
+
+public sealed class ExecutionOnPostgres(PostgresNode node) : ExecutionSpec(node), IClassFixture<PostgresNode>;

@@ -11,15 +11,16 @@ using static TaskAffinity.Cluster.Tests.Integration.Graphs;
 namespace TaskAffinity.Cluster.Tests.Integration;
 
 /// <summary>
-/// The node's ActorSystem is stopped in the middle of a run and a new one starts on the same SQLite file:
+/// The node's ActorSystem is stopped in the middle of a run and a new one starts on the same database:
 /// every acknowledged chain completes, none is lost, none completes twice.
 /// </summary>
-public sealed class RestartSpec(ITestOutputHelper output) : IAsyncLifetime
+public abstract class RestartSpec(DatabaseKind databaseKind, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int ChainCount = 60;
     private const int Length = 3;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "taskaffinity-tests", Guid.NewGuid().ToString("N"));
     private readonly RecordingHandler _step = new(new TaskType("Step"), async _ => { await System.Threading.Tasks.Task.Delay(150); return "done"; });
+    private TestDatabase _database = null!; // both nodes use this one
 
     [Fact]
     public async Task Every_acknowledged_chain_completes_exactly_once_after_a_restart_mid_run()
@@ -69,7 +70,7 @@ public sealed class RestartSpec(ITestOutputHelper output) : IAsyncLifetime
     private int TotalRuns => _step.Runs.Values.Sum();
 
     private Task<TestNode> StartNodeAsync() =>
-        TestNode.StartAsync(_dataDirectory, services => services.AddTaskHandler(_step));
+        TestNode.StartAsync(_dataDirectory, services => services.AddTaskHandler(_step), database: _database);
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {
@@ -81,7 +82,7 @@ public sealed class RestartSpec(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    public Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(databaseKind);
 
     public Task DisposeAsync()
     {
@@ -89,3 +90,7 @@ public sealed class RestartSpec(ITestOutputHelper output) : IAsyncLifetime
         return System.Threading.Tasks.Task.CompletedTask;
     }
 }
+
+public sealed class RestartOnSqlite(ITestOutputHelper output) : RestartSpec(DatabaseKind.Sqlite, output);
+
+public sealed class RestartOnPostgres(ITestOutputHelper output) : RestartSpec(DatabaseKind.PostgreSql, output);

@@ -17,8 +17,8 @@ using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 namespace TaskAffinity.Cluster.Tests.Integration;
 
 /// <summary>
-/// A real single node (cluster, sharding, SQLite journal, slots) on a random port, booted through the same
-/// hosting code as the executable. Timings are shortened so lease and retry paths run in test time.
+/// A real single node (cluster, sharding, journal, slots) on a random port, booted through the same hosting
+/// code as the executable. Timings are shortened so lease and retry paths run in test time.
 /// </summary>
 internal sealed class TestNode : IAsyncDisposable
 {
@@ -51,10 +51,14 @@ internal sealed class TestNode : IAsyncDisposable
     public string Address => Akka.Cluster.Cluster.Get(System).SelfAddress.ToString();
 
     public static async Task<TestNode> StartAsync(string dataDirectory, Action<IServiceCollection> handlers, string extraHocon = "",
-        string name = "node1", ImmutableArray<string> roles = default, ImmutableArray<string> seeds = default)
+        string name = "node1", ImmutableArray<string> roles = default, ImmutableArray<string> seeds = default,
+        TestDatabase? database = null)
     {
+        database ??= TestDatabase.Sqlite;
         var options = new NodeOptions
         {
+            Database = database.Kind,
+            ConnectionString = database.ConnectionString,
             NodeName = name,
             Port = 0,
             DataDirectory = dataDirectory,

@@ -16,7 +16,7 @@ namespace TaskAffinity.Cluster.Tests.Prediction;
 /// Two in-process nodes on one journal. The predictor singleton learns on the oldest node; that node leaves,
 /// the singleton moves to the other and resumes from its snapshot with what it had learned.
 /// </summary>
-public sealed class PredictorFailoverSpec(ITestOutputHelper output) : IAsyncLifetime
+public abstract class PredictorFailoverSpec(DatabaseKind databaseKind, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string FastModel = """
         taskaffinity.predictor.batch-window = 50ms
@@ -25,6 +25,7 @@ public sealed class PredictorFailoverSpec(ITestOutputHelper output) : IAsyncLife
         """;
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "taskaffinity-tests", Guid.NewGuid().ToString("N"));
+    private TestDatabase _database = null!; // both nodes use this one
 
     [Fact]
     public async Task Predictor_fail_over_keeps_the_learned_model()
@@ -63,7 +64,7 @@ public sealed class PredictorFailoverSpec(ITestOutputHelper output) : IAsyncLife
         {
             foreach (var type in new[] { "Open", "Read", "Close" })
                 services.AddTaskHandler(new RecordingHandler(type));
-        }, FastModel, name, seeds: seed is null ? default : [seed]);
+        }, FastModel, name, seeds: seed is null ? default : [seed], database: _database);
 
     /// <summary>Asks the predictor (through this node's singleton proxy) until its model satisfies <paramref name="ready"/>.</summary>
     private static async Task<ModelSnapshot> ModelAsync(TestNode node, Func<ModelSnapshot, bool> ready, TimeSpan? timeout = null)
@@ -86,7 +87,7 @@ public sealed class PredictorFailoverSpec(ITestOutputHelper output) : IAsyncLife
         }
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(databaseKind);
 
     public Task DisposeAsync()
     {
@@ -94,3 +95,7 @@ public sealed class PredictorFailoverSpec(ITestOutputHelper output) : IAsyncLife
         return Task.CompletedTask;
     }
 }
+
+public sealed class PredictorFailoverOnSqlite(ITestOutputHelper output) : PredictorFailoverSpec(DatabaseKind.Sqlite, output);
+
+public sealed class PredictorFailoverOnPostgres(ITestOutputHelper output) : PredictorFailoverSpec(DatabaseKind.PostgreSql, output);

@@ -124,9 +124,9 @@ internal static class SampleMessages
         new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
             [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1"),
         GetSchedulerStatus.Instance,
+        new WithdrawChain("chain-1"),
         new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]) { Waiting = 12 },
         // worker protocol, event and snapshot
-        new SlotOnline("host-b/3", "host-b", Served, Capacity, slot),
         new SlotOnline("host-b/3", "host-b", Served, Capacity, slot, new TaskKey("chain-1", "copy-1", 2)),
         new DrainWorker("host-b/3", slot),
         new WorkerDrained("host-b/3"),
