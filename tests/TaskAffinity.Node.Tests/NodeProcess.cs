@@ -113,6 +113,24 @@ internal sealed class NodeProcess : IDisposable
         throw new TimeoutException($"no matching output line: {why}\n{Transcript()}");
     }
 
+    /// <summary>A free TCP port on the loopback interface (free now; a process should take it soon).</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The lines of a file another process is still writing (a node's logs).</summary>
+    public static IReadOnlyList<string> ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>SIGKILL, at once: nothing in the process runs after it.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 

@@ -165,7 +165,7 @@ public sealed class NodeProcessSpec : IDisposable
     [Fact]
     public async Task A_second_node_on_a_port_already_in_use_fails_to_start()
     {
-        var port = FreePort().ToString(CultureInfo.InvariantCulture);
+        var port = NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         using var first = NodeProcess.Start(_temp.Path, ["--port", port, "--name", "first", "--data-dir", Path.Combine(_temp.Path, "first")]);
         await first.WaitForLineAsync(l => l.Contains("Host first registered", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
@@ -175,15 +175,6 @@ public sealed class NodeProcessSpec : IDisposable
         code.ShouldBe(1, second.Transcript());
         second.Stdout.ShouldNotContain("Host second registered");
         second.Stderr.ShouldContain("the remoting port is already in use");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static double Number(Match match, int group) =>

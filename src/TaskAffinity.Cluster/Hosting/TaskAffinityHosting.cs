@@ -159,7 +159,7 @@ public static class TaskAffinityHosting
             }
             catch (AskTimeoutException)
             {
-                Akka.Event.Logging.GetLogger(system, "drain").Warning("Slots not drained within {0} (taskaffinity.worker.drain-timeout): their tasks will run again elsewhere", timeout);
+                system.Log.Warning("Slots not drained within {0} (taskaffinity.worker.drain-timeout): their tasks will run again elsewhere", timeout);
             }
             return Akka.Done.Instance;
         });

@@ -172,10 +172,11 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         _drainReplyTo = drain.ReplyTo;
         ReturnWaiting("the worker's node is leaving");
         Publish();
-        CheckDrained();
+        FinishIfDone();
     }
 
-    private void CheckDrained()
+    /// <summary>Draining: reports drained once idle with every outcome written. Stopping (hand-off): stops then.</summary>
+    private void FinishIfDone()
     {
         if (_drainReplyTo is not null && _running is null && _unrecorded.Count == 0)
             _drainReplyTo.Tell(new WorkerDrained(_state.WorkerId));
@@ -191,7 +192,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     {
         _stopping = true;
         ReturnWaiting("the worker is moving to another node");
-        CheckDrained();
+        FinishIfDone();
     }
 
     private bool Draining => _drainReplyTo is not null || _stopping;
@@ -250,7 +251,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             return;
         if (Draining)
         {
-            CheckDrained();
+            FinishIfDone();
             return;
         }
         if (_buffer.TryTake(Now, out var buffered, out var waited))
@@ -367,7 +368,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         var key = new TaskKey(recorded.ChainId, recorded.TaskId, recorded.Attempt);
         if (_unrecorded.Remove(key))
             _recentlyDone.Add(key);
-        CheckDrained();
+        FinishIfDone();
     }
 
     private void ResendUnrecorded()

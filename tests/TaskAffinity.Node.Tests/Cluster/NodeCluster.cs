@@ -28,7 +28,7 @@ internal sealed class NodeCluster : IAsyncDisposable
 
     private readonly TempFolder _folder;
     private readonly string _connectionString;
-    private readonly Dictionary<string, (int Port, NodeProcess Process)> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
     private readonly List<string> _seeds;
     private readonly string _configFile;
 
@@ -37,7 +37,7 @@ internal sealed class NodeCluster : IAsyncDisposable
         _folder = folder;
         _connectionString = connectionString;
         Names = names;
-        Ports = names.ToDictionary(n => n, _ => FreePort(), StringComparer.Ordinal);
+        Ports = names.ToDictionary(n => n, _ => NodeProcess.FreePort(), StringComparer.Ordinal);
         _seeds = names.Take(2).Select(n => AddressOf(n)).ToList();
         _configFile = folder.File("cluster-test.conf", Config(computeTime));
     }
@@ -48,7 +48,7 @@ internal sealed class NodeCluster : IAsyncDisposable
 
     public IReadOnlyList<string> Seeds => _seeds;
 
-    public NodeProcess this[string name] => _nodes[name].Process;
+    public NodeProcess this[string name] => _nodes[name];
 
     public string AddressOf(string name) => $"akka.tcp://taskaffinity@127.0.0.1:{Ports[name]}";
 
@@ -61,9 +61,7 @@ internal sealed class NodeCluster : IAsyncDisposable
         if (!Directory.Exists(folder)) yield break;
         foreach (var file in Directory.GetFiles(folder, "node-*.log"))
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            while (reader.ReadLine() is { } line)
+            foreach (var line in NodeProcess.ReadShared(file))
             {
                 var space = line.IndexOf(' ');
                 if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
@@ -100,7 +98,7 @@ internal sealed class NodeCluster : IAsyncDisposable
                 "--db", "postgresql", "--connection-string", _connectionString,
                 "--data-dir", Path.Combine(_folder.Path, name), "--config", _configFile,
             ]);
-            _nodes[name] = (Ports[name], process);
+            _nodes[name] = process;
             return (name, process);
         }).ToList();
         await Task.WhenAll(started.Select(s =>
@@ -130,21 +128,12 @@ internal sealed class NodeCluster : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process gets no chance to leave, write or hand anything over.</summary>
-    public void Kill(string name) => _nodes[name].Process.Kill();
+    public void Kill(string name) => _nodes[name].Kill();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        foreach (var (_, node) in _nodes)
-            node.Process.Dispose();
-        await Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        foreach (var node in _nodes.Values)
+            node.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

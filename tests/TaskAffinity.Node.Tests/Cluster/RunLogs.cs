@@ -42,11 +42,5 @@ internal sealed class RunLogs
         return runs;
     }
 
-    private static IEnumerable<string> Lines(string path)
-    {
-        if (!File.Exists(path)) return [];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private static IEnumerable<string> Lines(string path) => File.Exists(path) ? NodeProcess.ReadShared(path) : [];
 }
