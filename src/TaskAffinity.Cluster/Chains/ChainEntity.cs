@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
@@ -37,9 +38,13 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<(string TaskId, int Attempt), OutcomeRecorded> _unacknowledged = new();
     private double _unwrittenRunMs;
     private bool _endWritten; // the chain's end is in the journal: only then is anyone told it finished
+    private readonly NodeMetrics _metrics;
+    // Why each task went where it went (the scheduler's explanation), for operators; in memory only.
+    private readonly Dictionary<string, string> _explanations = new();
 
-    public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock)
+    public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
     {
+        _metrics = metrics;
         _settings = settings;
         _scheduler = scheduler;
         _workers = workers;
@@ -128,6 +133,8 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         PersistAll(_state.DecideAccept(submit, validation.Graph!, Now), e =>
         {
             Apply(e);
+            foreach (var task in submit.Tasks)
+                _metrics.Submitted(task.Type);
             replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
             StartRunning();
         });
@@ -197,6 +204,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         if (lease is null || lease.WorkerId is not null) return;
         lease.WorkerId = placed.WorkerId;
         lease.LastHeard = Now;
+        _explanations[placed.TaskId] = $"attempt {placed.Attempt} on {placed.WorkerId}, {placed.Explanation}";
     }
 
     private void OnPlacementFailed(PlacementFailed failed)
@@ -290,6 +298,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
         // Applied at once so the next tasks go out now; written with the checkpoint (see taskaffinity.conf).
         _state = _state.ApplyOutcome(outcome);
+        _metrics.Latency(_state.Graph![finished.TaskId].Type, _state.Tasks[finished.TaskId].LatencyMs);
         _unwritten.Add(outcome);
         _unacknowledged[(finished.TaskId, finished.Attempt)] = ack;
         _unwrittenRunMs += finished.Outcome.Duration.TotalMilliseconds;
@@ -361,7 +370,10 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
                 : _leases.Has(t.Id) ? TaskPhase.Ready
                 : TaskPhase.Waiting;
             var attempts = r.Failures + (r.Phase is TaskPhase.Succeeded ? 1 : 0);
-            return new TaskView(t.Id, t.Type, phase, attempts, r.WorkerId ?? _leases.Get(t.Id)?.WorkerId, r.Output, r.Error, r.RunMs, r.LatencyMs);
+            return new TaskView(t.Id, t.Type, phase, attempts, r.WorkerId ?? _leases.Get(t.Id)?.WorkerId, r.Output, r.Error, r.RunMs, r.LatencyMs)
+            {
+                Explanation = _explanations.GetValueOrDefault(t.Id),
+            };
         }).ToImmutableArray();
 
     private sealed class LeaseTick

@@ -33,7 +33,11 @@ public static class ChainProtocol
     /// <summary>One task as the chain sees it. Times in milliseconds: latency is from ready to outcome recorded.</summary>
     public sealed record TaskView(
         string TaskId, TaskType Type, TaskPhase Phase, int Attempts, string? WorkerId,
-        string Output, string? Error, double RunMs, double LatencyMs);
+        string Output, string? Error, double RunMs, double LatencyMs)
+    {
+        /// <summary>Why the last placement of this task chose its worker (kept by the chain in memory; null after it restarts).</summary>
+        public string? Explanation { get; init; }
+    }
 
     // ---- between the chain, the scheduler and workers ----
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Cluster.Workers;
 using TaskAffinity.Core.Tasks;
@@ -28,18 +29,20 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private readonly HostData _data;
     private readonly PrefetchMetrics _metrics;
     private readonly RunLog _runLog;
+    private readonly NodeMetrics _nodeMetrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<RunTask> _waiting = new();
     private TaskKey? _running;
     private IActorRef? _drainer; // set while the node drains: told once the worker has nothing left here
 
     public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers,
-        IActorRef stager, HostData data, PrefetchMetrics metrics, RunLog runLog)
+        IActorRef stager, HostData data, PrefetchMetrics metrics, RunLog runLog, NodeMetrics nodeMetrics)
     {
         _runLog = runLog;
         _stager = stager;
         _data = data;
         _metrics = metrics;
+        _nodeMetrics = nodeMetrics;
         _workerId = workerId;
         _hostId = hostId;
         _handlers = handlers;
@@ -96,7 +99,7 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
         var key = new TaskKey(run.ChainId, run.TaskId, run.Attempt);
         _running = key;
         _runLog.Started(_workerId, key);
-        _metrics.TaskStarted(run.Prefetched, TimeSpan.FromMilliseconds(run.BufferedMs), run.Waiting);
+        _metrics.TaskStarted(run.WorkerId, run.Prefetched, TimeSpan.FromMilliseconds(run.BufferedMs), run.Waiting);
         var handler = _handlers.Find(run.Spec);
         var context = new TaskContext(run.ChainId, run.TaskId, run.Attempt, _workerId, _hostId, run.Spec, _data, run.Prefetched);
         var timeout = _settings.TaskTimeout;
@@ -138,6 +141,8 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
         _running = null;
         _runLog.Ended(_workerId, new TaskKey(ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt),
             ran.Outcome.Refused ? "refused" : ran.Outcome.Succeeded ? "succeeded" : "failed");
+        if (!ran.Outcome.Refused)
+            _nodeMetrics.Ran(ran.Run.Spec.Type, ran.Outcome.Succeeded, ran.Outcome.Duration);
         if (ran.Outcome.Refused)
             _log.Info("Slot {0}: task {1}/{2} refused from the prefetch buffer: {3}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Outcome.Error);
         else if (!ran.Outcome.Succeeded)

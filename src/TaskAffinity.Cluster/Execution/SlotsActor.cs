@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Cluster.Staging;
 using static TaskAffinity.Cluster.Hosts.HostProtocol;
 
@@ -19,7 +20,7 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SlotsActor(string hostId, string nodeAddress, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers, IActorRef hosts,
-        HostData data, PrefetchMetrics metrics, RunLog runLog)
+        HostData data, PrefetchMetrics metrics, RunLog runLog, NodeMetrics nodeMetrics)
     {
         _hosts = hosts;
         var stager = Context.ActorOf(Props.Create(() => new StagerActor(data, settings.Prefetch, metrics)), "stager");
@@ -27,7 +28,7 @@ internal sealed class SlotsActor : ReceiveActor, IWithTimers
         for (var i = 0; i < settings.SlotsPerNode; i++)
         {
             var workerId = $"{hostId}/{i}";
-            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers, stager, data, metrics, runLog)), $"slot-{i}");
+            Context.ActorOf(Props.Create(() => new SlotActor(workerId, hostId, handlers, settings, workers, stager, data, metrics, runLog, nodeMetrics)), $"slot-{i}");
         }
 
         Receive<RegisterTick>(_ => _hosts.Tell(_registration));

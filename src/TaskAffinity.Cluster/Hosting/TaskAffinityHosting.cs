@@ -8,13 +8,16 @@ using Akka.Remote.Hosting;
 using Akka.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TaskAffinity.Cluster.Admin;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Execution;
 using TaskAffinity.Cluster.Hosts;
+using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Cluster.Prediction;
 using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Cluster.Staging;
 using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Core.Monitoring;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 
@@ -48,6 +51,7 @@ public static class TaskAffinityHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandlerRegistry>();
         services.TryAddSingleton<PrefetchMetrics>();
+        services.TryAddSingleton<NodeMetrics>();
         services.TryAddSingleton(_ => RunLog.Open(node.Settings.RunLog, options.DataDirectory));
         services.TryAddSingleton(sp => new HostData(node.Settings.Prefetch.Cache, sp.GetService<IDataSource>()));
         services.AddAkka(options.SystemName, (builder, sp) =>
@@ -65,6 +69,9 @@ public static class TaskAffinityHosting
         var clock = sp.GetRequiredService<TimeProvider>();
         var metrics = sp.GetRequiredService<PrefetchMetrics>();
         var runLog = sp.GetRequiredService<RunLog>();
+        var nodeMetrics = sp.GetRequiredService<NodeMetrics>();
+        var data = sp.GetRequiredService<HostData>();
+        nodeMetrics.ReadPrefetchWhenScraped(metrics, data);
 
         builder
             .AddHocon(node.Hocon, HoconAddMode.Prepend)
@@ -107,11 +114,11 @@ public static class TaskAffinityHosting
                 {
                     var policy = PlacementPolicies.Create(settings.PlacementPolicy, PlacementModel.Empty);
                     var scheduler = system.ActorOf(Props.Create(() => new SchedulerActor(settings, () => registry.Get<ChainRegion>(),
-                        registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock)), "scheduler");
+                        registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock, nodeMetrics)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
                 })
                 .WithShardRegion<ChainRegion>("chain", (_, registry, _) => id => FactoryProps.Of(() => new ChainEntity(
-                        id, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock)),
+                        id, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))
@@ -128,18 +135,39 @@ public static class TaskAffinityHosting
             {
                 var handlers = resolver.GetService<HandlerRegistry>();
                 var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
-                var data = resolver.GetService<HostData>();
                 var slots = system.ActorOf(Props.Create(() => new SlotsActor(options.NodeName, address, handlers, settings,
-                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>(), data, metrics, runLog)), "slots");
+                    registry.Get<WorkerRegion>(), registry.Get<HostRegion>(), data, metrics, runLog, nodeMetrics)), "slots");
                 registry.Register<SlotsKey>(slots);
                 DrainOnLeave(system, slots, settings.DrainTimeout);
             }
+            StartOperations(system, registry, node, metrics, data, nodeMetrics);
             if (options.Seeds.IsDefaultOrEmpty)
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress); // no seeds: this node is a cluster of its own
             }
         });
+    }
+
+    /// <summary>
+    /// What operators use: the resource monitor (on nodes that run work or schedule it), the cluster view and
+    /// the command host that tactl, the metrics and the web page read from.
+    /// </summary>
+    private static void StartOperations(ActorSystem system, IActorRegistry registry, NodeConfig node, PrefetchMetrics metrics, HostData data, NodeMetrics nodeMetrics)
+    {
+        var options = node.Options;
+        var settings = node.Settings;
+        var mediator = DistributedPubSub.Get(system).Mediator;
+        if (options.HasRole(NodeOptions.WorkerRole) || options.HasRole(NodeOptions.SchedulerRole))
+        {
+            var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+            var reader = new ProcReader("/", settings.Monitor.Proc.DefaultLinkMbps);
+            system.ActorOf(Props.Create(() => new MonitorActor(options.NodeName, address, settings.Monitor.Proc, reader, metrics, data, mediator, nodeMetrics)), "monitor");
+        }
+        var view = system.ActorOf(Props.Create(() => new ClusterView(mediator, settings, nodeMetrics)), "view");
+        registry.Register<ClusterViewKey>(view);
+        var context = new PaletteContext(system, registry, view, settings, options.NodeName);
+        registry.Register<CommandHostKey>(system.ActorOf(Props.Create(() => new CommandHost(context)), "commands"));
     }
 
     // A worker-role node also carries host-NAME: the worker shards' allocation finds the node running a host's slots by it.

@@ -46,6 +46,10 @@ public sealed record TaskAffinitySettings
 
     public PrefetchSettings Prefetch { get; init; } = new();
 
+    public AdminSettings Admin { get; init; } = new();
+
+    public MonitorSettings Monitor { get; init; } = new();
+
     public int MaxRetriesFor(TaskType type) => MaxRetriesByType.TryGetValue(type, out var n) ? n : DefaultMaxRetries;
 
     /// <summary>Reads and checks the <c>taskaffinity</c> section; missing keys keep their defaults.</summary>
@@ -107,6 +111,8 @@ public sealed record TaskAffinitySettings
                 reader.Double("host.capacity.network-mbps", d.HostCapacity.NetworkMbps, 0, 1e7),
                 reader.Double("host.capacity.gpu", d.HostCapacity.Gpu, 0, 1024)),
             Prefetch = PrefetchSettings.Read(reader, d.Prefetch),
+            Admin = AdminSettings.Read(reader, d.Admin),
+            Monitor = MonitorSettings.Read(reader, d.Monitor),
         };
     }
 

@@ -30,6 +30,7 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<(string WorkerId, TaskType Type), ProfileEntry> _profiles = new();
     private SequencePredictor _model;
+    private ImmutableDictionary<TaskType, AffinityWeights> _weights = ImmutableDictionary<TaskType, AffinityWeights>.Empty;
     private IActorRef _ingest = ActorRefs.Nobody;
     private long _version;
     private long _publishedVersion;
@@ -47,6 +48,8 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
             _model = SequencePredictor.FromSnapshot(state.Model, settings.Prediction);
             foreach (var entry in state.Profiles)
                 _profiles[(entry.WorkerId, entry.Type)] = entry;
+            if (!state.Weights.IsDefault)
+                _weights = state.Weights.ToImmutableDictionary(w => w.Type, w => w.Weights);
             _version = _publishedVersion = _snapshotVersion = state.Version;
         });
         Recover<RecoveryCompleted>(_ =>
@@ -59,6 +62,8 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
         Command<Batch>(batch => Learn(batch.Observations));
         Command<GetModel>(_ => Sender.Tell(Snapshot()));
         Command<PredictNext>(predict => Sender.Tell(new NextPrediction(_model.Predict(predict.Context))));
+        Command<GetFrequentChains>(get => Sender.Tell(new FrequentChains(_model.Chains.FrequentChains(get.Top, get.MaxLength))));
+        Command<SetWeights>(OnSetWeights);
         Command<PublishTick>(_ => Publish(force: false));
         Command<SnapshotTick>(_ => SaveIfChanged());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr, s.Metadata.Timestamp.AddMilliseconds(-1))));
@@ -106,8 +111,27 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
         _version++;
     }
 
+    /// <summary>Weights take effect everywhere with the next model, and are saved at once: an operator's change survives a fail-over.</summary>
+    private void OnSetWeights(SetWeights set)
+    {
+        if (set.Weights?.Problems() is { Count: > 0 } problems)
+        {
+            Sender.Tell(new WeightsRejected(set.Type, string.Join("; ", problems)));
+            return;
+        }
+        _weights = set.Weights is null ? _weights.Remove(set.Type) : _weights.SetItem(set.Type, set.Weights);
+        _version++;
+        _log.Info("Affinity weights of {0} set to {1}", set.Type, set.Weights?.ToString() ?? "the configured ones");
+        SaveIfChanged();
+        Publish(force: true);
+        Sender.Tell(new WeightsSet(set.Type, set.Weights, _version));
+    }
+
+    private ImmutableArray<TypeWeights> WeightList() =>
+        [.. _weights.OrderBy(w => w.Key.Name, StringComparer.Ordinal).Select(w => new TypeWeights(w.Key, w.Value))];
+
     private ModelSnapshot Snapshot() =>
-        new(_version, [.. _profiles.Values], _model.Transitions(), _model.Stats);
+        new(_version, [.. _profiles.Values], _model.Transitions(), _model.Stats) { Weights = WeightList() };
 
     private void Publish(bool force)
     {
@@ -120,7 +144,7 @@ internal sealed class PredictorActor : ReceivePersistentActor, IWithTimers
     {
         if (_version == _snapshotVersion) return;
         _snapshotVersion = _version;
-        SaveSnapshot(new PredictorState(_version, [.. _profiles.Values], _model.ToSnapshot()));
+        SaveSnapshot(new PredictorState(_version, [.. _profiles.Values], _model.ToSnapshot()) { Weights = WeightList() });
     }
 
     private sealed record Batch(ImmutableArray<TaskObserved> Observations);

@@ -31,7 +31,29 @@ public static class PredictorProtocol
     public sealed record ModelSnapshot(long Version, ImmutableArray<ProfileEntry> Profiles, TransitionTable Transitions, PredictionStats Stats) : ITaskAffinityMessage
     {
         public static readonly ModelSnapshot Empty = new(0, [], TransitionTable.Empty, new PredictionStats(0, 0, 0, 0, 0));
+
+        /// <summary>Score weights an operator set per task type (<c>tactl affinity weights set</c>); they override the configured ones.</summary>
+        public ImmutableArray<TypeWeights> Weights { get; init; } = [];
+
+        /// <summary>The configured affinity options with the operator's weights laid over them.</summary>
+        public AffinityOptions AffinityOptions(AffinityOptions configured) =>
+            Weights.IsDefaultOrEmpty ? configured
+                : configured with { WeightsByType = configured.WeightsByType.SetItems(Weights.Select(w => KeyValuePair.Create(w.Type, w.Weights))) };
     }
+
+    public sealed record TypeWeights(TaskType Type, AffinityWeights Weights);
+
+    /// <summary>An operator sets the affinity weights of a task type, cluster-wide; null goes back to the configured ones.</summary>
+    public sealed record SetWeights(TaskType Type, AffinityWeights? Weights) : ITaskAffinityMessage;
+
+    public sealed record WeightsSet(TaskType Type, AffinityWeights? Weights, long Version) : ITaskAffinityMessage;
+
+    public sealed record WeightsRejected(TaskType Type, string Reason) : ITaskAffinityMessage;
+
+    /// <summary>The most frequent chains of task types the predictor has seen, with their scores.</summary>
+    public sealed record GetFrequentChains(int Top, int MaxLength) : ITaskAffinityMessage;
+
+    public sealed record FrequentChains(ImmutableArray<FrequentChain> Chains) : ITaskAffinityMessage;
 
     public sealed record GetModel : ITaskAffinityMessage
     {
@@ -44,7 +66,10 @@ public static class PredictorProtocol
     public sealed record NextPrediction(NextTypeDistribution Distribution) : ITaskAffinityMessage;
 
     /// <summary>The predictor's persisted state: the models and the last profile of every pair.</summary>
-    public sealed record PredictorState(long Version, ImmutableArray<ProfileEntry> Profiles, PredictorSnapshot Model) : ITaskAffinityMessage;
+    public sealed record PredictorState(long Version, ImmutableArray<ProfileEntry> Profiles, PredictorSnapshot Model) : ITaskAffinityMessage
+    {
+        public ImmutableArray<TypeWeights> Weights { get; init; } = [];
+    }
 
     public const string ModelTopic = "taskaffinity.models";
 }

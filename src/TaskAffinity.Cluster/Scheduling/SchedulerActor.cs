@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Prefetch;
@@ -44,9 +45,12 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly Dictionary<(string, string, int), LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)>> _pendingByKey = new();
     private readonly Dictionary<TaskType, int> _pendingByType = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly NodeMetrics _metrics;
 
-    public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock)
+    public SchedulerActor(TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef workers, IActorRef mediator, IPlacementPolicy policy, TimeProvider clock,
+        NodeMetrics metrics)
     {
+        _metrics = metrics;
         _settings = settings;
         _chains = chains;
         _workers = workers;
@@ -55,10 +59,12 @@ internal sealed class SchedulerActor : ReceiveActor
         _directory = new WorkerDirectory(settings.WorkerStaleAfter);
         mediator.Tell(new Subscribe(StatusTopic, Self));
         mediator.Tell(new Subscribe(ModelTopic, Self));
+        mediator.Tell(new Subscribe(MonitorProtocol.HostTopic, Self));
 
         Receive<SubscribeAck>(ack => _log.Debug("Scheduler subscribed to {0}", ack.Subscribe.Topic));
         Receive<ModelSnapshot>(OnModel);
         Receive<WorkerStatus>(OnStatus);
+        Receive<MonitorProtocol.HostSample>(sample => _directory.UpdateHeat(sample.HostId, sample.Heat));
         Receive<SubmitChain>(OnSubmit);
         Receive<GetChainStatus>(query => _chains().Forward(query));
         Receive<WatchChain>(watch => _chains().Forward(watch));
@@ -100,7 +106,7 @@ internal sealed class SchedulerActor : ReceiveActor
     {
         if (snapshot.Version <= _modelVersion) return; // published out of order, or by a predictor that restarted from an older snapshot
         _modelVersion = snapshot.Version;
-        _model = new PlacementModel(AffinityMap.Build(snapshot.Profiles, _settings.Affinity), snapshot.Transitions);
+        _model = new PlacementModel(AffinityMap.Build(snapshot.Profiles, snapshot.AffinityOptions(_settings.Affinity)), snapshot.Transitions);
         _policy = _policy.WithModel(_model);
     }
 
@@ -137,12 +143,14 @@ internal sealed class SchedulerActor : ReceiveActor
     private void Wait(PlaceTask place, IActorRef replyTo)
     {
         _pendingByKey[KeyOf(place)] = _pending.AddLast((place, replyTo));
+        _metrics.Waiting(_pending.Count);
         _pendingByType[place.Spec.Type] = _pendingByType.GetValueOrDefault(place.Spec.Type) + 1;
     }
 
     private void Unwait(LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)> node)
     {
         _pending.Remove(node);
+        _metrics.Waiting(_pending.Count);
         _pendingByKey.Remove(KeyOf(node.Value.Place));
         var type = node.Value.Place.Spec.Type;
         if (--_pendingByType[type] == 0) _pendingByType.Remove(type);
@@ -196,9 +204,15 @@ internal sealed class SchedulerActor : ReceiveActor
             _locations.Record(input.Key, chosen.HostId); // read there when it runs
         _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
             place.AppId, place.History, predicted, expectedMs, stage));
-        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, $"{decision.Policy}: {decision.Reason}"));
+        _metrics.Placed(decision.Policy, PlacementTerms.Decisive(decision));
+        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, Explain(decision, chosen.HostId)));
         return true;
     }
+
+    /// <summary>What an operator reads in <c>tactl tasks explain</c>: the policy's reason and the leading candidates' terms.</summary>
+    private static string Explain(PlacementDecision decision, string hostId) =>
+        $"{decision.Policy}: {decision.Reason}; decided by {PlacementTerms.Decisive(decision)}; on host {hostId}"
+        + string.Concat(decision.TopCandidates.Select(c => $"\n  {c.WorkerId}  score {c.Score:0.###}  ({c.Terms})"));
 
     /// <summary>The worker that gave the task back is passed over, unless nobody else could take it.</summary>
     private static IReadOnlyList<WorkerCandidate> Avoiding(IReadOnlyList<WorkerCandidate> candidates, string? avoid)

@@ -21,13 +21,17 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
     private readonly List<WorkerCandidate> _current = [];
     private readonly List<DateTimeOffset> _heardAt = [];
     private readonly List<WorkerCandidate> _view = []; // _current with the stale ones offline, handed to the policy
+    private readonly Dictionary<string, double> _heat = new(StringComparer.Ordinal);
+
+    /// <summary>Heat changes smaller than this keep the candidates as they are, so the policy's per-object cache stays valid.</summary>
+    public const double HeatStep = 0.02;
 
     public int Count => _current.Count;
 
     public void Update(WorkerStatus status, DateTimeOffset now)
     {
         var candidate = new WorkerCandidate(status.WorkerId, status.HostId, status.Online, status.ServedTypes,
-            status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1 };
+            status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1, Heat = _heat.GetValueOrDefault(status.HostId) };
         if (_positions.TryGetValue(status.WorkerId, out var i))
         {
             (_current[i], _heardAt[i]) = (candidate, now);
@@ -38,6 +42,18 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
         _heardAt.Add(now);
         _view.Add(candidate);
     }
+
+    /// <summary>A host's heat from its resource monitor: its workers' candidates carry it from now on.</summary>
+    public void UpdateHeat(string hostId, double heat)
+    {
+        if (_heat.TryGetValue(hostId, out var known) && Math.Abs(known - heat) < HeatStep) return;
+        _heat[hostId] = heat;
+        for (var i = 0; i < _current.Count; i++)
+            if (_current[i].HostId == hostId)
+                _current[i] = _current[i] with { Heat = heat };
+    }
+
+    public double HeatOf(string hostId) => _heat.GetValueOrDefault(hostId);
 
     public void NoteAssigned(string workerId)
     {

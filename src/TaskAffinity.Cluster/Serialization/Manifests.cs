@@ -53,6 +53,13 @@ internal static class Manifests
         (typeof(PredictNext), "predictor.predict-next"),
         (typeof(NextPrediction), "predictor.next"),
         (typeof(PredictorState), "predictor.snapshot"),
+        (typeof(SetWeights), "predictor.set-weights"),
+        (typeof(WeightsSet), "predictor.weights-set"),
+        (typeof(WeightsRejected), "predictor.weights-rejected"),
+        (typeof(GetFrequentChains), "predictor.get-chains"),
+        (typeof(FrequentChains), "predictor.chains"),
+        // monitor
+        (typeof(Monitoring.MonitorProtocol.HostSample), "monitor.host-sample"),
         // worker protocol, event and snapshot
         (typeof(SlotOnline), "worker.slot-online"),
         (typeof(DrainWorker), "worker.drain"),

@@ -15,12 +15,15 @@ public sealed class PrefetchMetrics
     private long _refusals, _expired, _released;
     private long _stageRequested, _fetches, _retries, _fetched, _fetchedBytes, _failures, _gaveUp;
     private readonly Dictionary<SkipReason, long> _skipped = new();
+    private readonly SortedDictionary<string, WorkerPrefetch> _workers = new(StringComparer.Ordinal);
 
     /// <summary>A slot started a task: whether it came from the buffer, how long it waited there, how full the buffer was.</summary>
-    public void TaskStarted(bool fromBuffer, TimeSpan waited, int occupancy)
+    public void TaskStarted(string workerId, bool fromBuffer, TimeSpan waited, int occupancy)
     {
         lock (_lock)
         {
+            var worker = _workers.GetValueOrDefault(workerId) ?? new WorkerPrefetch(workerId, 0, 0, 0);
+            _workers[workerId] = worker with { TasksRun = worker.TasksRun + 1, FromBuffer = worker.FromBuffer + (fromBuffer ? 1 : 0) };
             _tasksRun++;
             if (fromBuffer)
             {
@@ -32,7 +35,21 @@ public sealed class PrefetchMetrics
         }
     }
 
-    public void Refused() => Interlocked.Increment(ref _refusals);
+    public void Refused(string workerId)
+    {
+        lock (_lock)
+        {
+            var worker = _workers.GetValueOrDefault(workerId) ?? new WorkerPrefetch(workerId, 0, 0, 0);
+            _workers[workerId] = worker with { Refusals = worker.Refusals + 1 };
+            _refusals++;
+        }
+    }
+
+    /// <summary>Per worker whose slot or entity is on this node: tasks run, how many came from the buffer, refusals.</summary>
+    public ImmutableArray<WorkerPrefetch> Workers()
+    {
+        lock (_lock) return [.. _workers.Values];
+    }
 
     /// <summary>A buffered task went back to its chain: it waited too long, or an idle worker took it.</summary>
     public void ReturnedFromBuffer(bool expired)
@@ -75,13 +92,16 @@ public sealed class PrefetchMetrics
             return new PrefetchReport(data.Cache.Stats(), data.LateHits,
                 _tasksRun, _fromBuffer, _fromBuffer == 0 ? 0 : TimeSpan.FromTicks(_bufferWaitTicks / _fromBuffer).TotalMilliseconds,
                 _occupancySamples == 0 ? 0 : (double)_occupancySum / _occupancySamples,
-                Interlocked.Read(ref _refusals), Interlocked.Read(ref _expired), Interlocked.Read(ref _released),
+                _refusals, Interlocked.Read(ref _expired), Interlocked.Read(ref _released),
                 Interlocked.Read(ref _stageRequested), Interlocked.Read(ref _fetches), Interlocked.Read(ref _retries),
                 Interlocked.Read(ref _fetched), Interlocked.Read(ref _fetchedBytes), Interlocked.Read(ref _failures), Interlocked.Read(ref _gaveUp),
                 _skipped.ToImmutableDictionary(kv => kv.Key.ToString(), kv => kv.Value));
         }
     }
 }
+
+/// <summary>Prefetch counters of one worker.</summary>
+public sealed record WorkerPrefetch(string WorkerId, long TasksRun, long FromBuffer, long Refusals);
 
 /// <summary>
 /// What prefetching did on one node. Hit rate and waste come from the cache: hits over reads, and bytes

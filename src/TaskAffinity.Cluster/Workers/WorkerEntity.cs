@@ -356,7 +356,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
 
     private void LearnRefusal(AssignTask task)
     {
-        _metrics.Refused();
+        _metrics.Refused(_state.WorkerId);
         _state = _state.RecordRefusal(task.Spec.Type, _settings.Affinity.HalfLifeSamples);
         _predictor().Tell(new TaskObserved(_state.WorkerId, task.ChainId, task.AppId, task.Spec.Type,
             task.History.IsDefault ? [] : task.History, _state.Token.LastTaskType, _state.ProfileOf(task.Spec.Type),
