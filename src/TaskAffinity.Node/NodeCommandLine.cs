@@ -20,12 +20,13 @@ internal sealed class NodeCommandLine
     public Option<string?> Database { get; } = new("--db") { Description = "sqlite (default) or postgresql. Env: TASKAFFINITY_DB", Recursive = true };
     public Option<string?> ConnectionString { get; } = new("--connection-string") { Description = "Database connection string (required for postgresql). Env: TASKAFFINITY_CONNECTION_STRING", Recursive = true };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Folder for the SQLite file and logs (default ./data). Env: TASKAFFINITY_DATA_DIR", Recursive = true };
+    public Option<string?> Admin { get; } = new("--admin") { Description = "Admin endpoint (tactl, /metrics, /health, web page): IP:PORT or off (default 127.0.0.1:9110; demo: 127.0.0.1:0). Env: TASKAFFINITY_ADMIN", Recursive = true };
     public Option<string?> Config { get; } = new("--config") { Description = "A HOCON file whose values override hocon/*.conf. Env: TASKAFFINITY_CONFIG", Recursive = true };
 
-    public IEnumerable<Option> All => [Name, Hostname, PublicHostname, Port, Seeds, Roles, Database, ConnectionString, DataDir, Config];
+    public IEnumerable<Option> All => [Name, Hostname, PublicHostname, Port, Seeds, Roles, Database, ConnectionString, DataDir, Admin, Config];
 
     /// <summary>Builds the node's options from flags and environment. Throws <see cref="SettingsException"/> naming a bad value.</summary>
-    public NodeOptions ToOptions(ParseResult parsed, Func<string, string?> env, int defaultPort, string defaultDataDir)
+    public NodeOptions ToOptions(ParseResult parsed, Func<string, string?> env, int defaultPort, string defaultDataDir, string? defaultAdmin = null)
     {
         string? Pick(Option<string?> flag, string? variable) =>
             parsed.GetValue(flag) is { Length: > 0 } value ? value : variable is null ? null : env(variable) is { Length: > 0 } v ? v : null;
@@ -35,6 +36,7 @@ internal sealed class NodeCommandLine
         var port = Pick(Port, "CLUSTER_PORT");
         var database = Pick(Database, "TASKAFFINITY_DB");
         var configFile = Pick(Config, "TASKAFFINITY_CONFIG");
+        var admin = Pick(Admin, "TASKAFFINITY_ADMIN") ?? defaultAdmin; // checked, with the rest of the config, by the endpoint
         if (configFile is not null && !File.Exists(configFile))
             throw new SettingsException("config (TASKAFFINITY_CONFIG)", configFile, "the path of a readable HOCON file");
 
@@ -56,7 +58,9 @@ internal sealed class NodeCommandLine
             },
             ConnectionString = Pick(ConnectionString, "TASKAFFINITY_CONNECTION_STRING"),
             DataDirectory = Pick(DataDir, "TASKAFFINITY_DATA_DIR") ?? defaultDataDir,
-            ExtraHocon = configFile is null ? "" : File.ReadAllText(configFile),
+            // The flag beats the config file: it is appended after it.
+            ExtraHocon = (configFile is null ? "" : File.ReadAllText(configFile))
+                + (admin is null ? "" : $"\ntaskaffinity.admin.address = \"{admin.Replace("\\", "").Replace("\"", "")}\"\n"),
         };
     }
 

@@ -51,6 +51,8 @@ internal sealed class NodeProcess : IDisposable
             info.ArgumentList.Add(arg);
         foreach (var name in NodeVariables)
             info.Environment.Remove(name);
+        // Tests run many nodes side by side: each admin endpoint on a free port, unless a test says otherwise.
+        info.Environment["TASKAFFINITY_ADMIN"] = "127.0.0.1:0";
         foreach (var (name, value) in env ?? new Dictionary<string, string>())
             info.Environment[name] = value;
 

@@ -93,4 +93,24 @@ public sealed record NodeConfig(NodeOptions Options, Config Hocon, TaskAffinityS
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new SettingsException("data-dir", Options.DataDirectory, $"a folder where SQLite can use WAL mode (got journal_mode={mode})");
     }
+
+    /// <summary>Whether the journal's database answers a trivial query (readiness); the error when it does not.</summary>
+    public async Task<string?> PingDatabaseAsync(CancellationToken cancel)
+    {
+        try
+        {
+            await using System.Data.Common.DbConnection connection = Options.Database == DatabaseKind.PostgreSql
+                ? new Npgsql.NpgsqlConnection(Options.ConnectionString)
+                : new SqliteConnection(string.IsNullOrWhiteSpace(Options.ConnectionString) ? $"Data Source={Options.SqliteFile};Mode=ReadOnly" : Options.ConnectionString);
+            await connection.OpenAsync(cancel);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancel);
+            return null;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or OperationCanceledException or ArgumentException)
+        {
+            return $"{Options.Database} journal not reachable: {e.Message}";
+        }
+    }
 }

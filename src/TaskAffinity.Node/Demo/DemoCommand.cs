@@ -37,7 +37,7 @@ internal sealed class DemoCommand
                     "off" => false,
                     var other => throw new SettingsException("--prefetch", other ?? "", "on or off"),
                 };
-                var options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 0, defaultDataDir: Path.Combine("data", "demo"));
+                var options = flags.ToOptions(parsed, Environment.GetEnvironmentVariable, defaultPort: 0, defaultDataDir: Path.Combine("data", "demo"), defaultAdmin: "127.0.0.1:0");
                 // Akka's own INFO lines (and those printed while it shuts down) would bury the summary.
                 options = options with { ExtraHocon = $"akka.loglevel = WARNING\ntaskaffinity.prefetch.enabled = {(prefetch ? "on" : "off")}\n" + options.ExtraHocon };
                 var workload = new DemoWorkload(sessions, parsed.GetValue(_seed), rate, prefetch);
