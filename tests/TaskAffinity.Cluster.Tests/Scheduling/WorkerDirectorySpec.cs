@@ -152,4 +152,23 @@ public sealed class WorkerDirectorySpec
         stale.ServedTypes.ShouldBeEmpty();
         stale.LargestHost.ShouldBe(ResourceVector.Zero);
     }
+
+    [Fact]
+    public void A_hosts_heat_reaches_its_workers_candidates_and_a_small_change_keeps_them_as_they_are()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("h1/0"), Now);
+        directory.Update(Status("h2/0") with { HostId = "h2" }, Now);
+
+        directory.UpdateHeat("h1", 0.8);
+        var hot = directory.Find("h1/0")!;
+        hot.Heat.ShouldBe(0.8);
+        directory.Find("h2/0")!.Heat.ShouldBe(0);
+
+        directory.UpdateHeat("h1", 0.8 + WorkerDirectory.HeatStep / 2);
+        directory.Find("h1/0").ShouldBeSameAs(hot); // the policy's cache for this object stays valid
+
+        directory.Update(Status("h1/0", queued: 1), Now);
+        directory.Find("h1/0")!.Heat.ShouldBe(0.8); // a later status keeps the host's heat
+    }
 }

@@ -144,11 +144,20 @@ internal static class SampleMessages
         new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token, ImmutableDictionary<TaskType, TaskTypeProfile>.Empty.Add(new TaskType("SnapshotCopy"), SampleProfile)),
         // predictor protocol and snapshot
         new TaskObserved("host-b/3", "chain-1", "tenant-3", Copy, [Create, "SnapshotView"], "SnapshotView", SampleProfile, 812.5, 640.25, 8192, true, At) { Refused = true },
-        new ModelSnapshot(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.Transitions(), Model.Stats),
+        new ModelSnapshot(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.Transitions(), Model.Stats) { Weights = [new TypeWeights(Copy, new AffinityWeights(0.9, 0.1, 0, 0, 0.2))] },
         GetModel.Instance,
         new PredictNext(Context),
         new NextPrediction(Model.Predict(Context)),
-        new PredictorState(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.ToSnapshot()),
+        new PredictorState(17, [new ProfileEntry("host-b/3", Copy, SampleProfile)], Model.ToSnapshot()) { Weights = [new TypeWeights(Copy, new AffinityWeights(0.9, 0.1, 0, 0, 0.2))] },
+        new SetWeights(Copy, new AffinityWeights(0.9, 0.1, 0, 0, 0.2)),
+        new SetWeights(Copy, null),
+        new WeightsSet(Copy, new AffinityWeights(0.9, 0.1, 0, 0, 0.2), 18),
+        new WeightsRejected(Copy, "duration must be a number in [0, 1], was 7"),
+        new GetFrequentChains(10, 6),
+        new FrequentChains([new FrequentChain([Create, Copy], 40, 80)]),
+        // monitor
+        new TaskAffinity.Cluster.Monitoring.MonitorProtocol.HostSample("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", At, 0.5, 0.25, null, 0.01, 0.5,
+            new TaskAffinity.Cluster.Monitoring.MonitorProtocol.PrefetchCounters(90, 10, 1 << 20, 1 << 10, 100, 40, 3, 60, 1), [new WorkerPrefetch("host-b/3", 60, 30, 2)]),
         // host protocol, event and snapshot
         new RegisterHost("host-b", "akka.tcp://taskaffinity@10.0.0.2:4053", Capacity, 8, Served),
         new HostRegistrationAcknowledged("host-b"),

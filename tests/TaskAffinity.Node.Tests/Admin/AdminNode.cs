@@ -34,6 +34,12 @@ public sealed class AdminNode : IAsyncLifetime
         _node = NodeProcess.Start(_folder.Path, ["--port", "0", "--name", Name, "--data-dir", Path.Combine(_folder.Path, "data"), "--config", config],
             new Dictionary<string, string> { ["TASKAFFINITY_ADMIN"] = Address });
         await WaitReadyAsync();
+        // Ready is about the node (member, journal, regions); tasks are admitted once the scheduler has heard from workers.
+        await WaitForAsync(async () => (await Http.PostAsync($"http://{Address}/cmd",
+                new StringContent("""{"args":["hosts","show"]}""", System.Text.Encoding.UTF8, "application/json"))
+            .ContinueWith(r => r.Result.Content.ReadAsStringAsync()).Unwrap()).Contains("\"online\":4", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the four workers to be online");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the scheduler hears the same statuses; give it a moment
 
         var graph = Path.Combine(_folder.Path, "chain.json");
         await File.WriteAllTextAsync(graph, """

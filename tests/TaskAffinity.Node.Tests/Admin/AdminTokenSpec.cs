@@ -34,7 +34,7 @@ public sealed class AdminTokenSpec : IDisposable
     {
         var port = NodeProcess.FreePort();
         var config = Path.Combine(_temp.Path, "token.conf");
-        await File.WriteAllTextAsync(config, "taskaffinity.admin.token = \"s3cret\"\n");
+        await File.WriteAllTextAsync(config, "taskaffinity.admin.token = \"s3cret\"\ntaskaffinity.worker.slots = 4\n");
         using var node = NodeProcess.Start(_temp.Path, ["--port", "0", "--name", "tok", "--config", config, "--data-dir", Path.Combine(_temp.Path, "data")],
             new Dictionary<string, string> { ["TASKAFFINITY_ADMIN"] = $"0.0.0.0:{port}" });
         using var http = new HttpClient();
@@ -53,5 +53,19 @@ public sealed class AdminTokenSpec : IDisposable
         var (code, stdout, stderr) = await AdminNode.Tactl([$"127.0.0.1:{port}", "--token", "s3cret", "cluster", "status"]);
         code.ShouldBe(0, stderr);
         stdout.ShouldContain("| [host-tok,scheduler,worker] |");
+
+        // hosts drain: the host's workers go offline for placement (they report Online false)
+        async Task<int?> Online()
+        {
+            var (_, json, _) = await AdminNode.Tactl([$"127.0.0.1:{port}", "--token", "s3cret", "hosts", "show", "--json"]);
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            var hosts = doc.RootElement.GetProperty("hosts");
+            return hosts.GetArrayLength() == 0 || hosts[0].GetProperty("workers").GetInt32() == 0 ? null : hosts[0].GetProperty("online").GetInt32();
+        }
+        await AdminNode.WaitForAsync(async () => await Online() == 4, TimeSpan.FromSeconds(30), "four online workers");
+        (code, stdout, stderr) = await AdminNode.Tactl([$"127.0.0.1:{port}", "--token", "s3cret", "hosts", "drain", "tok"]);
+        code.ShouldBe(0, stderr);
+        stdout.ShouldStartWith("Draining host tok: 4 workers");
+        await AdminNode.WaitForAsync(async () => await Online() == 0, TimeSpan.FromSeconds(30), "the drained workers to report offline");
     }
 }
