@@ -21,9 +21,10 @@ internal sealed class NodeCommandLine
     public Option<string?> ConnectionString { get; } = new("--connection-string") { Description = "Database connection string (required for postgresql). Env: TASKAFFINITY_CONNECTION_STRING", Recursive = true };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Folder for the SQLite file and logs (default ./data). Env: TASKAFFINITY_DATA_DIR", Recursive = true };
     public Option<string?> Admin { get; } = new("--admin") { Description = "Admin endpoint (tactl, /metrics, /health, web page): IP:PORT or off (default 127.0.0.1:9110; demo: 127.0.0.1:0). Env: TASKAFFINITY_ADMIN", Recursive = true };
+    public Option<string?> AdminToken { get; } = new("--admin-token") { Description = "Token tactl must send; required when --admin is not loopback. Env: TASKAFFINITY_ADMIN_TOKEN", Recursive = true };
     public Option<string?> Config { get; } = new("--config") { Description = "A HOCON file whose values override hocon/*.conf. Env: TASKAFFINITY_CONFIG", Recursive = true };
 
-    public IEnumerable<Option> All => [Name, Hostname, PublicHostname, Port, Seeds, Roles, Database, ConnectionString, DataDir, Admin, Config];
+    public IEnumerable<Option> All => [Name, Hostname, PublicHostname, Port, Seeds, Roles, Database, ConnectionString, DataDir, Admin, AdminToken, Config];
 
     /// <summary>Builds the node's options from flags and environment. Throws <see cref="SettingsException"/> naming a bad value.</summary>
     public NodeOptions ToOptions(ParseResult parsed, Func<string, string?> env, int defaultPort, string defaultDataDir, string? defaultAdmin = null)
@@ -37,6 +38,7 @@ internal sealed class NodeCommandLine
         var database = Pick(Database, "TASKAFFINITY_DB");
         var configFile = Pick(Config, "TASKAFFINITY_CONFIG");
         var admin = Pick(Admin, "TASKAFFINITY_ADMIN") ?? defaultAdmin; // checked, with the rest of the config, by the endpoint
+        var adminToken = Pick(AdminToken, "TASKAFFINITY_ADMIN_TOKEN");
         if (configFile is not null && !File.Exists(configFile))
             throw new SettingsException("config (TASKAFFINITY_CONFIG)", configFile, "the path of a readable HOCON file");
 
@@ -60,9 +62,13 @@ internal sealed class NodeCommandLine
             DataDirectory = Pick(DataDir, "TASKAFFINITY_DATA_DIR") ?? defaultDataDir,
             // The flag beats the config file: it is appended after it.
             ExtraHocon = (configFile is null ? "" : File.ReadAllText(configFile))
-                + (admin is null ? "" : $"\ntaskaffinity.admin.address = \"{admin.Replace("\\", "").Replace("\"", "")}\"\n"),
+                + (admin is null ? "" : $"\ntaskaffinity.admin.address = \"{HoconString(admin)}\"\n")
+                + (adminToken is null ? "" : $"\ntaskaffinity.admin.token = \"{HoconString(adminToken)}\"\n"),
         };
     }
+
+    // A value placed inside a quoted HOCON string: backslashes and quotes escaped, so it cannot end the string.
+    private static string HoconString(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
     private static ImmutableArray<string>? SplitList(string? value) =>
         value is null ? null : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -191,4 +191,18 @@ public sealed class NodeCommandLineSpec
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void The_admin_address_and_token_come_from_flags_or_variables_and_reach_the_settings_verbatim()
+    {
+        var fromFlags = NodeConfig.Load(Options(["--admin", "0.0.0.0:9200", "--admin-token", "a\"b\\c"]) with { DataDirectory = Path.GetTempPath() });
+        fromFlags.Settings.Admin.Address.ShouldBe("0.0.0.0:9200");
+        fromFlags.Settings.Admin.Token.ShouldBe("a\"b\\c"); // quotes and backslashes cannot end the HOCON string
+
+        var fromEnv = NodeConfig.Load(Options([], new() { ["TASKAFFINITY_ADMIN"] = "off", ["TASKAFFINITY_ADMIN_TOKEN"] = "t" }) with { DataDirectory = Path.GetTempPath() });
+        fromEnv.Settings.Admin.Enabled.ShouldBeFalse();
+        fromEnv.Settings.Admin.Token.ShouldBe("t");
+
+        NodeConfig.Load(Options([]) with { DataDirectory = Path.GetTempPath() }).Settings.Admin.Address.ShouldBe("127.0.0.1:9110");
+    }
 }

@@ -14,7 +14,7 @@ internal sealed class NodeProcess : IDisposable
     private static readonly string[] NodeVariables =
     [
         "CLUSTER_IP", "CLUSTER_PORT", "CLUSTER_SEEDS", "TASKAFFINITY_ROLES", "TASKAFFINITY_DB", "TASKAFFINITY_CONNECTION_STRING",
-        "TASKAFFINITY_DATA_DIR", "TASKAFFINITY_NODE_NAME", "TASKAFFINITY_CONFIG",
+        "TASKAFFINITY_DATA_DIR", "TASKAFFINITY_NODE_NAME", "TASKAFFINITY_CONFIG", "TASKAFFINITY_ADMIN_TOKEN",
     ];
 
     private readonly Process _process;

@@ -30,7 +30,16 @@ internal sealed class PaletteActor : ReceiveActor
     {
         Receive<RunCommand>(run =>
         {
-            palette.Run(run.Command).PipeTo(Sender, failure: e => CommandReply.Failure(Describe(e)));
+            Task<CommandReply> reply;
+            try
+            {
+                reply = palette.Run(run.Command);
+            }
+            catch (Exception e) // a palette that fails before its first await must still answer, and not restart this actor
+            {
+                reply = Task.FromResult(CommandReply.Failure(Describe(e)));
+            }
+            reply.PipeTo(Sender, failure: e => CommandReply.Failure(Describe(e)));
         });
     }
 
