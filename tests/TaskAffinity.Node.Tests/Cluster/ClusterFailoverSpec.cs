@@ -66,8 +66,19 @@ public sealed class ClusterFailoverSpec(PostgresServer postgres, ITestOutputHelp
 
         var submitting = SubmitAsync(client, "leave", 1_000);
         await WaitForStartsAsync(cluster, 900);
+        // The operator's way: tactl on another node's command host, first looking, then asking node3 to leave.
+        var (_, members, _) = await Admin.AdminNode.Tactl([cluster.AdminOf("node1"), "cluster", "show"]);
+        output.WriteLine(members);
+        members.ShouldContain("Count: 4 nodes"); // three nodes and this test's client
+        members.ShouldContain($"{cluster.AddressOf("node3")} | [host-node3,scheduler,worker] | up | reachable |");
+        var (_, regions, _) = await Admin.AdminNode.Tactl([cluster.AdminOf("node1"), "cluster-sharding", "region-stats", "--type", "worker"]);
+        output.WriteLine(regions);
+        foreach (var name in cluster.Names)
+            regions.ShouldContain(cluster.AddressOf(name)); // each node holds its own host's worker shard
         var clock = Stopwatch.StartNew();
-        Akka.Cluster.Cluster.Get(client.System).Leave(Address.Parse(cluster.AddressOf("node3")));
+        var (leaveCode, leave, leaveError) = await Admin.AdminNode.Tactl([cluster.AdminOf("node1"), "cluster", "leave", cluster.AddressOf("node3")]);
+        leaveCode.ShouldBe(0, leaveError);
+        leave.ShouldContain($"{cluster.AddressOf("node3")} is leaving the cluster");
         var code = await cluster["node3"].WaitForExitAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"node3 left and exited with code {code} after {clock.Elapsed.TotalSeconds:F1} s");
         code.ShouldBe(0, cluster["node3"].Transcript());

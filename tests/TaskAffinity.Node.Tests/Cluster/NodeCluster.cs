@@ -38,6 +38,7 @@ internal sealed class NodeCluster : IAsyncDisposable
         _connectionString = connectionString;
         Names = names;
         Ports = names.ToDictionary(n => n, _ => NodeProcess.FreePort(), StringComparer.Ordinal);
+        AdminPorts = names.ToDictionary(n => n, _ => NodeProcess.FreePort(), StringComparer.Ordinal);
         _seeds = names.Take(2).Select(n => AddressOf(n)).ToList();
         _configFile = folder.File("cluster-test.conf", Config(computeTime));
     }
@@ -45,6 +46,11 @@ internal sealed class NodeCluster : IAsyncDisposable
     public IReadOnlyList<string> Names { get; }
 
     public IReadOnlyDictionary<string, int> Ports { get; }
+
+    /// <summary>Each node's admin endpoint (tactl), on loopback.</summary>
+    public IReadOnlyDictionary<string, int> AdminPorts { get; }
+
+    public string AdminOf(string name) => $"127.0.0.1:{AdminPorts[name]}";
 
     public IReadOnlyList<string> Seeds => _seeds;
 
@@ -97,7 +103,7 @@ internal sealed class NodeCluster : IAsyncDisposable
                 "--name", name, "--port", Ports[name].ToString(CultureInfo.InvariantCulture), "--seeds", string.Join(",", _seeds),
                 "--db", "postgresql", "--connection-string", _connectionString,
                 "--data-dir", Path.Combine(_folder.Path, name), "--config", _configFile,
-            ]);
+            ], new Dictionary<string, string> { ["TASKAFFINITY_ADMIN"] = AdminOf(name) });
             _nodes[name] = process;
             return (name, process);
         }).ToList();
