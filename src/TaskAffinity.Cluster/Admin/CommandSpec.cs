@@ -27,6 +27,9 @@ public sealed record CommandSpec(string Name, string Description, ImmutableArray
 /// <summary>A palette: a named group of commands served by one actor of the command host.</summary>
 public sealed record PaletteSpec(string Name, string Description, ImmutableArray<CommandSpec> Commands)
 {
+    /// <summary>The command run when the palette is named alone (<c>tactl heatmap</c>); null: the palette's usage is shown.</summary>
+    public string? DefaultCommand { get; init; }
+
     public static PaletteSpec Of(string name, string description, params CommandSpec[] commands) => new(name, description, [.. commands]);
 
     public CommandSpec? Find(string command) => Commands.FirstOrDefault(c => c.Name == command);
@@ -67,6 +70,8 @@ public static class CommandParser
         var palette = palettes.FirstOrDefault(p => p.Name == tokens[0]);
         if (palette is null)
             return (null, new CommandError($"unknown palette '{Shorten(tokens[0])}'; palettes: {string.Join(", ", palettes.Select(p => p.Name))}", GeneralUsage));
+        if (palette.DefaultCommand is { } implied && (tokens.Count == 1 || tokens[1].StartsWith("--", StringComparison.Ordinal)))
+            tokens = [tokens[0], implied, .. tokens.Skip(1)];
         if (tokens.Count == 1)
             return (null, new CommandError($"no command given for palette '{palette.Name}'", palette.Usage()));
         var command = palette.Find(tokens[1]);

@@ -9,7 +9,7 @@ public sealed class HeatmapPalette(PaletteContext context) : IPalette
     public static readonly string[] Resources = ["cpu", "memory", "disk", "network", "heat"];
 
     public PaletteSpec Spec { get; } = PaletteSpec.Of("heatmap", "hosts × resources, coloured",
-        CommandSpec.Of("show", "the latest smoothed use of every host's resources"));
+        CommandSpec.Of("show", "the latest smoothed use of every host's resources")) with { DefaultCommand = "show" };
 
     public async Task<CommandReply> Run(ParsedCommand command) => Render(HostsPalette.Rows(await context.ViewAsync()));
 

@@ -66,6 +66,15 @@ public sealed class CommandParserSpec
     }
 
     [Fact]
+    public void A_palette_with_a_default_command_runs_it_when_named_alone()
+    {
+        PaletteSpec[] palettes = [PaletteSpec.Of("heatmap", "heat", CommandSpec.Of("show", "hosts × resources", new ArgSpec("wide", "", IsFlag: true, IsSwitch: true))) with { DefaultCommand = "show" }];
+        CommandParser.Parse(["heatmap"], palettes).Command!.Command.ShouldBe("show");
+        CommandParser.Parse(["heatmap", "--wide"], palettes).Command!.Has("wide").ShouldBeTrue();
+        CommandParser.Parse(["heatmap", "show"], palettes).Command!.Command.ShouldBe("show");
+    }
+
+    [Fact]
     public void Help_lists_every_palette()
     {
         var help = CommandParser.Help(Palettes);
