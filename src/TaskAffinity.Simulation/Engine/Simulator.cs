@@ -14,11 +14,15 @@ namespace TaskAffinity.Simulation.Engine;
 /// policy code as the cluster decides; the simulator plays the workers, the store and the caches.
 /// </summary>
 /// <remarks>
-/// <para>A task becomes ready when its chain has arrived and its dependencies are done, and is placed at once.
-/// Each worker slot runs its tasks in order. A task's latency = wait (ready → start) + stall (fetching the
-/// inputs not in its host's cache: latency + bytes / bandwidth each) + execution (reference duration × the
-/// host's speed factor). Its outputs land in its host's cache, so a child placed where its parent ran reads
-/// them for free.</para>
+/// <para>A task becomes ready when its chain has arrived and its dependencies are done. Under
+/// <see cref="QueueModel.Central"/> (the default, as the cluster's scheduler holds tasks) it is placed at once
+/// only if the policy's choice holds fewer than <see cref="WorkerCapacity"/> tasks; otherwise it waits in a
+/// central line and is placed, by a fresh decision, when a worker has room (see Simulator.Queue.cs).
+/// Under <see cref="QueueModel.Worker"/> it is placed at once, whatever the worker holds. Each worker slot runs
+/// the tasks placed on it in order. A task's latency = wait (ready → start, the central line included) + stall
+/// (fetching the inputs not in its host's cache: latency + bytes / bandwidth each) + execution (reference
+/// duration × the host's speed factor). Its outputs land in its host's cache, so a child placed where its
+/// parent ran reads them for free.</para>
 /// <para>Learning policies (<see cref="IPlacementPolicy.WithModel"/>) receive a model rebuilt from every
 /// outcome so far each <see cref="ModelEvery"/> completions: per-(worker, type) profiles and the transition
 /// table of a <see cref="SequencePredictor"/> fed each chain's sequence, whose top-1 accuracy is reported.</para>
@@ -27,7 +31,8 @@ namespace TaskAffinity.Simulation.Engine;
 /// of the policy), arriving after their fetch time; a read before then waits only for the rest. Placement
 /// counts staged data as cached from the moment it is asked for, as the cluster's scheduler does.</para>
 /// <para>The oracle knows every true duration: it places each task on the slot where it would finish first
-/// and has every store input that fits in the cache staged in time (nothing else: no lookahead).</para>
+/// and has every store input that fits in the cache staged in time (nothing else: no lookahead). It is the
+/// limit, so it binds each task at once under either queue model, never waiting in the line.</para>
 /// <para>Wasted bytes: staged and never read (evicted unread, unread at the end, or too big to keep).</para>
 /// </remarks>
 public sealed partial class Simulator
@@ -47,9 +52,30 @@ public sealed partial class Simulator
         if (policy != Oracle) _policy = PlacementPolicies.Create(policy, PlacementModel.Empty, seed: cluster.Seed);
     }
 
+    /// <summary>
+    /// Tasks a worker holds under <see cref="QueueModel.Central"/>: the one it runs and a full prefetch buffer,
+    /// 1 + the cluster's default <c>taskaffinity.prefetch.buffer-size</c> (4), as SchedulerActor's Capacity.
+    /// </summary>
+    public const int DefaultWorkerCapacity = 5;
+
+    private readonly int _workerCapacity = DefaultWorkerCapacity;
+
     public int ModelEvery { get; init; } = 200;
 
     public bool Prefetch => _prefetch;
+
+    /// <summary>Where a ready task waits when its worker is busy; see <see cref="QueueModel"/>.</summary>
+    public QueueModel Queue { get; init; } = QueueModel.Central;
+
+    /// <summary>Most tasks (running + buffered) a worker holds under <see cref="QueueModel.Central"/>; at least 1.</summary>
+    public int WorkerCapacity
+    {
+        get => _workerCapacity;
+        init => _workerCapacity = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(WorkerCapacity), value, "a worker holds at least 1 task");
+    }
+
+    /// <summary>Told of every placement, for tests: which task went where, when, and what the worker then held.</summary>
+    internal Action<PlacementRecord>? OnPlaced { get; init; }
 
     /// <summary>Every task's latency in the last run, in completion order (for CDF plots).</summary>
     public double[] LastLatencies { get; private set; } = [];
@@ -57,12 +83,16 @@ public sealed partial class Simulator
     /// <summary>The last run's cache hit rate (input reads served from the host cache) per window of simulated time from its first arrival.</summary>
     public IReadOnlyList<HitRateWindow> LastHitRates { get; private set; } = [];
 
+    /// <summary>How many tasks of the last run waited in the central line, and the longest the line grew.</summary>
+    public (long Tasks, int Longest) LastLine { get; private set; }
+
     public SimResult Run(IEnumerable<TraceChain> chains)
     {
         var replay = new Replay(this);
         var result = replay.Execute(chains);
         LastLatencies = replay.Latencies;
         LastHitRates = replay.HitRates;
+        LastLine = replay.Line;
         return result;
     }
 
@@ -92,6 +122,7 @@ public sealed partial class Simulator
         private long _stagedUnstored;
         private double _wait, _stall, _exec, _first = double.MaxValue, _last;
         private long _decisions;
+        private string _reason = "";   // of the last decision, for OnPlaced
         private readonly Stopwatch _deciding = new();
         private int _tasks, _chains;
 
@@ -105,6 +136,9 @@ public sealed partial class Simulator
             _hostOf = [.. workers.Select(w => w.Index)];
             _workerIndex = _workers.Select((w, i) => (w.WorkerId, i)).ToDictionary(x => x.WorkerId, x => x.i, StringComparer.Ordinal);
             _freeAt = new double[_workers.Length];
+            _central = sim.Queue == QueueModel.Central && sim._policyName != Oracle;
+            _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
+            _stateless = sim._policy is not RoundRobinPolicy;
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
             _arriving = [.. _cluster.Hosts.Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
         }
@@ -158,8 +192,13 @@ public sealed partial class Simulator
 
         private void Ready(ChainRun chain, TraceTask task, TaskType[] history)
         {
-            var worker = Place(chain, task);
-            var ready = _now;
+            if (_central) Enter(new Waiting(chain, task, history, _now, _order++));
+            else Bind(chain, task, history, _now, Place(chain, task));
+        }
+
+        /// <summary>Puts the task on the worker's queue: it starts when the tasks placed there before it are done.</summary>
+        private void Bind(ChainRun chain, TraceTask task, TaskType[] history, double ready, int worker)
+        {
             var start = Math.Max(_now, _freeAt[worker]);
             var host = _hostOf[worker];
             if (_sim._policyName == Simulator.Oracle) StagePerfectly(task, host);
@@ -171,6 +210,7 @@ public sealed partial class Simulator
             // the oracle needs no lookahead: it has every input in place already (StagePerfectly)
             if (_sim._prefetch && _sim._policy is not null) Stage(chain, task, worker);
             Predict(chain, task, history);
+            _sim.OnPlaced?.Invoke(new PlacementRecord(chain.Chain.ChainId, task.Id, task.Type, _workers[worker].WorkerId, ready, _now, start, finish, _workers[worker].Queued, _reason));
             At(finish, () => Finish(chain, task, worker, ready, start, stall, exec, history));
         }
 
@@ -180,8 +220,13 @@ public sealed partial class Simulator
             _deciding.Start();
             try
             {
-                if (_sim._policy is null) return EarliestTrueFinish(task);
+                if (_sim._policy is null)
+                {
+                    _reason = "earliest true finish";
+                    return EarliestTrueFinish(task);
+                }
                 var decision = _sim._policy.Place(new PlacementRequest(chain.Chain.ChainId, SpecOf(task), 1) { CachedByHost = CachedShares(task) }, _workers);
+                _reason = decision.Reason;
                 return decision.Placed ? _workerIndex[decision.WorkerId!] : EarliestFree();
             }
             finally
@@ -216,7 +261,9 @@ public sealed partial class Simulator
         private void SetLoad(int worker, int delta)
         {
             var c = _workers[worker];
-            _workers[worker] = c with { Queued = Math.Max(0, c.Queued + delta) };
+            var queued = Math.Max(0, c.Queued + delta);
+            _workers[worker] = c with { Queued = queued };
+            _full += (queued >= _capacity ? 1 : 0) - (c.Queued >= _capacity ? 1 : 0);
         }
 
         private void Finish(ChainRun chain, TraceTask task, int worker, double ready, double start, double stall, double exec, TaskType[] history)
@@ -235,6 +282,9 @@ public sealed partial class Simulator
                 _caches[host].TryAdd(output, null, prefetched: false, pin: false, out _);
             }
             Learn(worker, task, exec);
+            // the worker has room again: the line goes first, as the cluster's scheduler serves it on the worker's
+            // status report, before the chain asks to place the children (which then join the line behind it)
+            if (_lineLength > 0) PlacePending();
 
             TaskType[] next = [.. history.TakeLast(7), task.Type];
             foreach (var child in chain.Completed(task.Id))
