@@ -39,18 +39,28 @@ public sealed class AffinityPalette(PaletteContext context) : IPalette
         };
     }
 
+    /// <summary>Workers (rows) × types (columns): the score where the worker has run the type, else null; and the samples behind it.</summary>
+    public sealed record AffinityMatrix(List<string> Workers, List<string> Types, List<double?[]> Scores, List<long[]> Samples)
+    {
+        public static AffinityMatrix Of(AffinityMap map)
+        {
+            var workers = map.Entries.Select(e => e.WorkerId).Distinct().Order(WorkerOrder.Instance).ToList();
+            var types = map.Entries.Select(e => e.Type).Distinct().OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+            return new AffinityMatrix(workers, [.. types.Select(t => t.Name)],
+                [.. workers.Select(w => types.Select(t => map.Knows(w, t) ? Math.Round(map.Score(w, t), 3) : (double?)null).ToArray())],
+                [.. workers.Select(w => types.Select(t => map.Samples(w, t)).ToArray())]);
+        }
+    }
+
     public static CommandReply Matrix(AffinityMap map)
     {
-        var workers = map.Entries.Select(e => e.WorkerId).Distinct().Order(WorkerOrder.Instance).ToList();
-        var types = map.Entries.Select(e => e.Type.Name).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (workers.Count == 0)
-            return CommandReply.Success("No affinity learned yet: no task has run.", new { workers, types, scores = Array.Empty<double?[]>() });
-        var scores = workers.Select(w => types.Select(t => map.Knows(w, new TaskType(t)) ? Math.Round(map.Score(w, new TaskType(t)), 3) : (double?)null).ToArray()).ToList();
-        var samples = workers.Select(w => types.Select(t => map.Samples(w, new TaskType(t))).ToArray()).ToList();
-        var table = new TextTable(["WORKER", .. types]);
-        for (var i = 0; i < workers.Count; i++)
-            table.Add([workers[i], .. scores[i].Cast<object?>()]);
-        return CommandReply.Success(table.ToString(), new { workers, types, scores, samples });
+        var m = AffinityMatrix.Of(map);
+        if (m.Workers.Count == 0)
+            return CommandReply.Success("No affinity learned yet: no task has run.", new { workers = m.Workers, types = m.Types, scores = Array.Empty<double?[]>() });
+        var table = new TextTable(["WORKER", .. m.Types]);
+        for (var i = 0; i < m.Workers.Count; i++)
+            table.Add([m.Workers[i], .. m.Scores[i].Cast<object?>()]);
+        return CommandReply.Success(table.ToString(), new { workers = m.Workers, types = m.Types, scores = m.Scores, samples = m.Samples });
     }
 
     private static CommandReply Profiles(AffinityMap map, Func<ProfileEntry, bool> which, string what, bool byWorker)
@@ -115,7 +125,7 @@ public sealed class AffinityPalette(PaletteContext context) : IPalette
                 return CommandReply.Failure(string.Join("; ", problems), usage);
         }
         if (context.Find<PredictorKey>() is not { } predictor)
-            return CommandReply.Failure("this node runs no scheduler role, so it cannot reach the predictor; ask a scheduler node");
+            return CommandReply.Failure(PaletteContext.NoPredictor);
         var answer = await predictor.Ask<object>(new SetWeights(type, weights), context.Timeout);
         return answer switch
         {

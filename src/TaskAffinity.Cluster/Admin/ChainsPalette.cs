@@ -35,11 +35,7 @@ public sealed class ChainsPalette(PaletteContext context) : IPalette
     }
 
     /// <summary>Asks through the task router, which every role has, so this works from any node.</summary>
-    private async Task<object> AskChain(string chainId)
-    {
-        var router = context.Find<TaskRouter>() ?? throw new InvalidOperationException("the task router is not started on this node");
-        return await router.Ask<object>(new GetChainStatus(chainId), context.Timeout);
-    }
+    private Task<object> AskChain(string chainId) => context.Router.Ask<object>(new GetChainStatus(chainId), context.Timeout);
 
     private async Task<List<string>> LiveChainIds()
     {

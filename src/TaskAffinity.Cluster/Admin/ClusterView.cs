@@ -21,7 +21,7 @@ public sealed record ClusterViewSnapshot(DateTimeOffset At, ImmutableArray<Worke
 {
     public AffinityMap AffinityMap() => Core.Affinity.AffinityMap.Build(Model.Profiles, Affinity);
 
-    public PrefetchCounters PrefetchTotal => Hosts.Aggregate(PrefetchCounters.Zero, (sum, h) => sum.Plus(h.Prefetch));
+    public PrefetchCounters PrefetchTotal => PrefetchCounters.Total(Hosts);
 }
 
 /// <summary>
@@ -73,7 +73,7 @@ internal sealed class ClusterView : ReceiveActor, IWithTimers
     {
         var now = DateTimeOffset.UtcNow;
         Forget(now);
-        var totals = _hosts.Values.Aggregate(PrefetchCounters.Zero, (sum, h) => sum.Plus(h.Prefetch));
+        var totals = PrefetchCounters.Total(_hosts.Values);
         // the hit rate of the reads since the last point, so the chart shows now and not the average since start
         var reads = totals.Hits + totals.Misses - _lastTotals.Hits - _lastTotals.Misses;
         double? hitRate = reads > 0 ? (double)(totals.Hits - _lastTotals.Hits) / reads : null;

@@ -1,5 +1,3 @@
-using TaskAffinity.Core.Tasks;
-
 namespace TaskAffinity.Cluster.Admin;
 
 /// <summary>What the web page shows (GET /api/overview): hosts now and over time, the affinity matrix, hit rate and accuracy.</summary>
@@ -8,9 +6,7 @@ public static class Overview
     public static object From(ClusterViewSnapshot view, string node, string address)
     {
         var hosts = HostsPalette.Rows(view);
-        var map = view.AffinityMap();
-        var workers = map.Entries.Select(e => e.WorkerId).Distinct().Order(WorkerOrder.Instance).ToList();
-        var types = map.Entries.Select(e => e.Type).Distinct().OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var affinity = AffinityPalette.AffinityMatrix.Of(view.AffinityMap());
         var prefetch = view.PrefetchTotal;
         var stats = view.Model.Stats;
         return new
@@ -28,12 +24,7 @@ public static class Overview
                 at = p.At,
                 hosts = p.Hosts.ToDictionary(h => h.Key, h => new { cpu = h.Value.Cpu, memory = h.Value.Memory, disk = h.Value.Disk, network = h.Value.Network, heat = h.Value.Heat }),
             }),
-            affinity = new
-            {
-                workers, types = types.Select(t => t.Name),
-                scores = workers.Select(w => types.Select(t => map.Knows(w, t) ? Math.Round(map.Score(w, t), 3) : (double?)null)),
-                samples = workers.Select(w => types.Select(t => map.Samples(w, t))),
-            },
+            affinity = new { workers = affinity.Workers, types = affinity.Types, scores = affinity.Scores, samples = affinity.Samples },
             hitRate = view.History.Select(p => new { at = p.At, value = p.HitRate }),
             accuracy = view.History.Select(p => new { at = p.At, top1 = p.Top1, top1OnChange = p.Top1OnChange }),
             summary = new

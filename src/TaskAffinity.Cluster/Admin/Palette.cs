@@ -11,6 +11,11 @@ public sealed record PaletteContext(ActorSystem System, IReadOnlyActorRegistry R
 
     public async Task<ClusterViewSnapshot> ViewAsync() => await View.Ask<ClusterViewSnapshot>(ClusterView.Get.Instance, Timeout);
 
+    public const string NoPredictor = "this node runs no scheduler role, so it cannot reach the predictor; ask a scheduler node";
+
+    /// <summary>The task router: every role starts it, so chain queries and submissions work from any node.</summary>
+    public IActorRef Router => Find<TaskRouter>() ?? throw new InvalidOperationException("the task router is not started on this node");
+
     /// <summary>A registered actor, or null where this node's roles do not run it (e.g. regions on a client node).</summary>
     public IActorRef? Find<TKey>() => Registry.TryGet<TKey>(out var actor) ? actor : null;
 }

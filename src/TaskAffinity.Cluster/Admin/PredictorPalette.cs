@@ -25,7 +25,7 @@ public sealed class PredictorPalette(PaletteContext context) : IPalette
         if (command.Command == "show")
             return Show(await context.ViewAsync());
         if (context.Find<PredictorKey>() is not { } predictor)
-            return CommandReply.Failure("this node runs no scheduler role, so it cannot reach the predictor; ask a scheduler node");
+            return CommandReply.Failure(PaletteContext.NoPredictor);
         var usage = "usage: " + Spec.Find(command.Command)!.Usage("predictor");
         if (command.Command == "next")
         {

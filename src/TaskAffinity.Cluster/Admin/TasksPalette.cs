@@ -27,7 +27,7 @@ public sealed class TasksPalette(PaletteContext context) : IPalette
 
     public async Task<CommandReply> Run(ParsedCommand command)
     {
-        var router = context.Find<TaskRouter>() ?? throw new InvalidOperationException("the task router is not started on this node");
+        var router = context.Router;
         if (command.Command == "explain")
         {
             var answer = await router.Ask<object>(new GetChainStatus(command.Get("chain")!), context.Timeout);

@@ -40,7 +40,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private bool _endWritten; // the chain's end is in the journal: only then is anyone told it finished
     private readonly NodeMetrics _metrics;
     // Why each task went where it went (the scheduler's explanation), for operators; in memory only.
-    private readonly Dictionary<string, string> _explanations = new();
+    private readonly Dictionary<string, TaskPlaced> _explanations = new();
 
     public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
     {
@@ -204,7 +204,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         if (lease is null || lease.WorkerId is not null) return;
         lease.WorkerId = placed.WorkerId;
         lease.LastHeard = Now;
-        _explanations[placed.TaskId] = $"attempt {placed.Attempt} on {placed.WorkerId}, {placed.Explanation}";
+        _explanations[placed.TaskId] = placed; // formatted only when someone asks (Views), not on every placement
     }
 
     private void OnPlacementFailed(PlacementFailed failed)
@@ -372,7 +372,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             var attempts = r.Failures + (r.Phase is TaskPhase.Succeeded ? 1 : 0);
             return new TaskView(t.Id, t.Type, phase, attempts, r.WorkerId ?? _leases.Get(t.Id)?.WorkerId, r.Output, r.Error, r.RunMs, r.LatencyMs)
             {
-                Explanation = _explanations.GetValueOrDefault(t.Id),
+                Explanation = _explanations.TryGetValue(t.Id, out var p) ? $"attempt {p.Attempt} on {p.WorkerId}, {p.Explanation}" : null,
             };
         }).ToImmutableArray();
 

@@ -31,6 +31,8 @@ public static class MonitorProtocol
         public static PrefetchCounters From(PrefetchReport r) => new(r.Cache.Hits, r.Cache.Misses, r.Cache.PrefetchedBytes,
             r.Cache.PrefetchedEvictedBytes, r.TasksRun, r.TasksFromBuffer, r.Refusals, r.Fetches, r.FetchFailures);
 
+        public static PrefetchCounters Total(IEnumerable<HostSample> hosts) => hosts.Aggregate(Zero, (sum, h) => sum.Plus(h.Prefetch));
+
         public PrefetchCounters Plus(PrefetchCounters o) => new(Hits + o.Hits, Misses + o.Misses, PrefetchedBytes + o.PrefetchedBytes,
             WastedBytes + o.WastedBytes, TasksRun + o.TasksRun, FromBuffer + o.FromBuffer, Refusals + o.Refusals,
             Fetches + o.Fetches, FetchFailures + o.FetchFailures);

@@ -204,14 +204,15 @@ internal sealed class SchedulerActor : ReceiveActor
             _locations.Record(input.Key, chosen.HostId); // read there when it runs
         _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
             place.AppId, place.History, predicted, expectedMs, stage));
-        _metrics.Placed(decision.Policy, PlacementTerms.Decisive(decision));
-        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, Explain(decision, chosen.HostId)));
+        var decisive = PlacementTerms.Decisive(decision);
+        _metrics.Placed(decision.Policy, decisive);
+        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, Explain(decision, decisive, chosen.HostId)));
         return true;
     }
 
     /// <summary>What an operator reads in <c>tactl tasks explain</c>: the policy's reason and the leading candidates' terms.</summary>
-    private static string Explain(PlacementDecision decision, string hostId) =>
-        $"{decision.Policy}: {decision.Reason}; decided by {PlacementTerms.Decisive(decision)}; on host {hostId}"
+    private static string Explain(PlacementDecision decision, string decisive, string hostId) =>
+        $"{decision.Policy}: {decision.Reason}; decided by {decisive}; on host {hostId}"
         + string.Concat(decision.TopCandidates.Select(c => $"\n  {c.WorkerId}  score {c.Score:0.###}  ({c.Terms})"));
 
     /// <summary>The worker that gave the task back is passed over, unless nobody else could take it.</summary>

@@ -15,15 +15,28 @@ public sealed class PrefetchMetrics
     private long _refusals, _expired, _released;
     private long _stageRequested, _fetches, _retries, _fetched, _fetchedBytes, _failures, _gaveUp;
     private readonly Dictionary<SkipReason, long> _skipped = new();
-    private readonly SortedDictionary<string, WorkerPrefetch> _workers = new(StringComparer.Ordinal);
+    // Counted in place on every task start (a hot path): records are made only when read.
+    private readonly SortedDictionary<string, WorkerCounts> _workers = new(StringComparer.Ordinal);
+
+    private sealed class WorkerCounts
+    {
+        public long TasksRun, FromBuffer, Refusals;
+    }
+
+    private WorkerCounts CountsOf(string workerId)
+    {
+        if (!_workers.TryGetValue(workerId, out var counts)) _workers[workerId] = counts = new WorkerCounts();
+        return counts;
+    }
 
     /// <summary>A slot started a task: whether it came from the buffer, how long it waited there, how full the buffer was.</summary>
     public void TaskStarted(string workerId, bool fromBuffer, TimeSpan waited, int occupancy)
     {
         lock (_lock)
         {
-            var worker = _workers.GetValueOrDefault(workerId) ?? new WorkerPrefetch(workerId, 0, 0, 0);
-            _workers[workerId] = worker with { TasksRun = worker.TasksRun + 1, FromBuffer = worker.FromBuffer + (fromBuffer ? 1 : 0) };
+            var worker = CountsOf(workerId);
+            worker.TasksRun++;
+            if (fromBuffer) worker.FromBuffer++;
             _tasksRun++;
             if (fromBuffer)
             {
@@ -39,8 +52,7 @@ public sealed class PrefetchMetrics
     {
         lock (_lock)
         {
-            var worker = _workers.GetValueOrDefault(workerId) ?? new WorkerPrefetch(workerId, 0, 0, 0);
-            _workers[workerId] = worker with { Refusals = worker.Refusals + 1 };
+            CountsOf(workerId).Refusals++;
             _refusals++;
         }
     }
@@ -48,7 +60,7 @@ public sealed class PrefetchMetrics
     /// <summary>Per worker whose slot or entity is on this node: tasks run, how many came from the buffer, refusals.</summary>
     public ImmutableArray<WorkerPrefetch> Workers()
     {
-        lock (_lock) return [.. _workers.Values];
+        lock (_lock) return [.. _workers.Select(w => new WorkerPrefetch(w.Key, w.Value.TasksRun, w.Value.FromBuffer, w.Value.Refusals))];
     }
 
     /// <summary>A buffered task went back to its chain: it waited too long, or an idle worker took it.</summary>
