@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.CommandLine;
 using System.Globalization;
 using TaskAffinity.Cluster.Hosting;
@@ -80,13 +81,15 @@ internal static class E2eCommand
                 Console.WriteLine($"warm-up: {warm.Tasks} tasks, {warm.TasksPerSecond:0} tasks/s");
             }
             var mark = await journal.MarkAsync();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var progress = new Progress<int>(done =>
             {
                 if (done % Math.Max(1, plan.Tasks / 10) < plan.ChainLength) Console.WriteLine($"  {done} tasks done");
             });
             var result = await E2eLoad.RunAsync(node.Client, "run", plan.Tasks, plan.ChainLength, plan.InFlight, progress, cancellationToken);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var rows = await journal.CountSinceAsync(mark);
-            Print(plan, result, rows, await journal.SnapshotsAsync());
+            Print(plan, result, rows, await journal.SnapshotsAsync(), cpu);
             Console.WriteLine(await node.PredictorSummaryAsync());
         }
         finally
@@ -97,13 +100,16 @@ internal static class E2eCommand
         }
     }
 
-    private static void Print(E2ePlan plan, LoadResult result, IReadOnlyDictionary<string, long> rows, long snapshots)
+    /// <param name="cpu">Processor time this process (node and client both) spent in the measured phase: unlike
+    /// tasks/s it hardly moves when other work shares the machine, so it compares changes made on a busy one.</param>
+    private static void Print(E2ePlan plan, LoadResult result, IReadOnlyDictionary<string, long> rows, long snapshots, TimeSpan cpu)
     {
         var total = rows.Values.Sum();
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"tasks/s: {result.TasksPerSecond:0}  ({result.Tasks} tasks, {result.Chains} chains in {result.Elapsed.TotalSeconds:0.00} s, failed {result.Failed})"));
         Console.WriteLine(string.Create(c, $"chain submit-to-complete ms: p50 {result.Percentile(0.50):0.0}  p99 {result.Percentile(0.99):0.0}"));
         Console.WriteLine(string.Create(c, $"persisted events per task: {(double)total / result.Tasks:0.000}  ({total} journal rows: {string.Join(", ", rows.Select(r => $"{r.Key} {r.Value}"))}; snapshots held {snapshots})"));
+        Console.WriteLine(string.Create(c, $"cpu per task: {cpu.TotalMicroseconds / result.Tasks:0} µs  ({cpu.TotalSeconds:0.0} s of processor time, node and client, {cpu.TotalSeconds / result.Elapsed.TotalSeconds:0.00} cores busy)"));
         Console.WriteLine(string.Create(c, $"db: {plan.Database}"));
     }
 

@@ -55,6 +55,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<TaskKey, TaskFinished> _unrecorded = new();
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
     private int _outcomesSinceSnapshot;
+    private bool _publishQueued;
 
     public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor,
         PrefetchMetrics metrics, TimeProvider clock)
@@ -86,6 +87,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         Command<Terminated>(t => { if (t.ActorRef.Equals(_slot)) SlotLost(); });
         Command<ResendTick>(_ => ResendUnrecorded());
         Command<StatusTick>(_ => Publish());
+        Command<PublishQueued>(_ => PublishNow());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Worker {0}: snapshot failed", _state.WorkerId));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -411,10 +413,28 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         _state.WorkerId, _state.HostId, _slot is not null && !Draining, _state.ServedTypes, _state.HostCapacity,
         Waiting, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed);
 
+    /// <summary>
+    /// Publishes the status once the messages already waiting here are handled: a busy worker changes several
+    /// times per task (assigned, started, finished), and schedulers need only where it ended up. Under load that
+    /// is one publish for many changes; when idle it goes out at once.
+    /// </summary>
     private void Publish()
     {
+        if (_publishQueued || !_state.IsRegistered) return;
+        _publishQueued = true;
+        Self.Tell(PublishQueued.Instance);
+    }
+
+    private void PublishNow()
+    {
+        _publishQueued = false;
         if (_state.IsRegistered)
             _mediator.Tell(new Publish(StatusTopic, Status()));
+    }
+
+    private sealed class PublishQueued
+    {
+        public static readonly PublishQueued Instance = new();
     }
 
     private sealed class ResendTick
