@@ -255,6 +255,9 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     /// <summary>
     /// Every lease not heard from for a check interval is queried at its worker; one whose query (or placement)
     /// goes unanswered for the lease timeout is placed again. Ready tasks without a lease are offered again.
+    /// The worker answers a query to this incarnation directly (see WorkerEntity.Answer), so the check holds
+    /// while the chain region cannot route to this shard (the coordinator's node died); only a worker that is
+    /// gone or unreachable lets the lease lapse.
     /// </summary>
     private void CheckLeases()
     {
@@ -267,7 +270,12 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             }
             else if (lease.QueriedAt is { } asked)
             {
-                if (now - asked > _settings.LeaseTimeout) Replace(taskId);
+                if (now - asked > _settings.LeaseTimeout)
+                {
+                    _log.Info("Chain {0}: worker {1} did not answer for task {2}#{3} within {4} s; placing it again",
+                        _state.ChainId, lease.WorkerId, taskId, lease.Attempt, _settings.LeaseTimeout.TotalSeconds);
+                    Replace(taskId);
+                }
             }
             else if (now - lease.LastHeard >= _settings.LeaseCheckInterval)
             {

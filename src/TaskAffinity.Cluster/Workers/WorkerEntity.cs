@@ -49,7 +49,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private readonly PrefetchBuffer<AssignTask> _buffer;
     private readonly LinkedList<AssignTask> _overflow = new();
     private (TaskKey Key, AssignTask? Task)? _running; // Task is null when only the slot's announcement told us
-    private readonly List<QueryTask> _earlyQueries = []; // asked before the slot announced itself
+    private readonly List<(QueryTask Query, IActorRef Asker)> _earlyQueries = []; // asked before the slot announced itself
     private IActorRef? _drainReplyTo;
     private bool _stopping;
     private readonly Dictionary<TaskKey, TaskFinished> _unrecorded = new();
@@ -384,18 +384,29 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             Chains.Tell(new TaskLease(key.ChainId, key.TaskId, key.Attempt, _state.WorkerId, Held: true));
     }
 
-    private void OnQuery(QueryTask query)
+    private void OnQuery(QueryTask query) => Answer(query, Sender);
+
+    /// <summary>
+    /// Tells the chain that checks its lease whether this worker holds the task, with the outcome if it ran here
+    /// and is not yet recorded. The answer goes straight back to the chain incarnation that asked, not through the
+    /// chain region: a region that has not yet routed to the chain's shard must ask the shard coordinator where it
+    /// lives, and while the coordinator's node is dead (until it is downed and the coordinator has moved, some
+    /// 25 s) it holds such messages back. The lease would lapse meanwhile and the task run a second time,
+    /// although this worker and the chain were both alive and reachable all along.
+    /// </summary>
+    private void Answer(QueryTask query, IActorRef asker)
     {
         if (_slot is null && Timers.IsTimerActive(SlotGraceTimer))
         {
-            _earlyQueries.Add(query); // answered once the slot says what it runs
+            _earlyQueries.Add((query, asker)); // answered once the slot says what it runs
             return;
         }
+        var replyTo = asker.IsNobody() ? Chains : asker;
         var key = new TaskKey(query.ChainId, query.TaskId, query.Attempt);
         if (_unrecorded.TryGetValue(key, out var finished))
-            Chains.Tell(finished);
+            replyTo.Tell(finished);
         var held = Holds(key) || _unrecorded.ContainsKey(key);
-        Chains.Tell(new TaskLease(query.ChainId, query.TaskId, query.Attempt, _state.WorkerId, held));
+        replyTo.Tell(new TaskLease(query.ChainId, query.TaskId, query.Attempt, _state.WorkerId, held));
     }
 
     private void AnswerEarlyQueries()
@@ -403,8 +414,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         Timers.Cancel(SlotGraceTimer);
         var queries = _earlyQueries.ToList();
         _earlyQueries.Clear();
-        foreach (var query in queries)
-            OnQuery(query);
+        foreach (var (query, asker) in queries)
+            Answer(query, asker);
     }
 
     // ---- status ----
