@@ -18,12 +18,14 @@ public sealed class TaskAffinityClient
     private readonly ActorSystem _system;
     private readonly IActorRef _router;
     private readonly ClientSettings _settings;
+    private readonly Lazy<ReplyInbox> _inbox;
 
     public TaskAffinityClient(ActorSystem system, IActorRef router, ClientSettings? settings = null)
     {
         _system = system;
         _router = router;
         _settings = settings ?? new ClientSettings();
+        _inbox = new Lazy<ReplyInbox>(() => new ReplyInbox(system));
     }
 
     /// <summary>Submits a graph. Returns once the chain is persisted (acknowledged) or rejected with its reasons.</summary>
@@ -90,13 +92,50 @@ public sealed class TaskAffinityClient
         }
     }
 
-    /// <summary>Submits and awaits. Throws <see cref="ChainRejectedException"/> when the submission is rejected.</summary>
+    /// <summary>
+    /// Submits and awaits. Throws <see cref="ChainRejectedException"/> when the submission is rejected.
+    /// One request does both (<see cref="SubmitChain.Watch"/>); if the end is not heard within a watch round
+    /// (the chain moved or restarted and forgot the watch) it falls back to watching in rounds.
+    /// </summary>
     public async Task<ChainFinished> RunAsync(string chainId, string appId, IEnumerable<TaskSpec> tasks, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var submitted = await SubmitAsync(chainId, appId, tasks, cancellationToken).ConfigureAwait(false);
-        if (!submitted.Accepted)
-            throw new ChainRejectedException(chainId, submitted.Problems);
-        return await AwaitAsync(chainId, timeout, cancellationToken).ConfigureAwait(false);
+        var started = DateTime.UtcNow;
+        var waiter = _inbox.Value.Open(chainId);
+        if (waiter is null) // this client already waits for that id: the plain way
+        {
+            var submitted = await SubmitAsync(chainId, appId, tasks, cancellationToken).ConfigureAwait(false);
+            if (!submitted.Accepted)
+                throw new ChainRejectedException(chainId, submitted.Problems);
+            return await AwaitAsync(chainId, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        try
+        {
+            var submit = new SubmitChain(chainId, appId, tasks.ToImmutableArray()) { Watch = true };
+            for (var attempt = 1; ; attempt++)
+            {
+                _router.Tell(submit, _inbox.Value.Ref);
+                var answered = await Task.WhenAny(waiter.Answer.Task, Task.Delay(_settings.AskTimeout, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (answered == waiter.Answer.Task) break;
+                if (attempt >= _settings.SubmitAttempts)
+                    throw new AskTimeoutException($"submission of chain '{chainId}' was not answered within {_settings.AskTimeout} ({attempt} attempts)");
+                await Task.Delay(_settings.RetryDelay, cancellationToken).ConfigureAwait(false); // safe to repeat: see SubmitAsync
+            }
+            if (waiter.Answer.Task.Result is Rejected rejected)
+                throw new ChainRejectedException(chainId, rejected.Problems);
+
+            var round = _settings.WatchRound < timeout ? _settings.WatchRound : timeout;
+            var ended = await Task.WhenAny(waiter.Finished.Task, Task.Delay(round, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ended == waiter.Finished.Task) return waiter.Finished.Task.Result;
+        }
+        finally
+        {
+            _inbox.Value.Close(waiter);
+        }
+        var left = timeout - (DateTime.UtcNow - started);
+        if (left <= TimeSpan.Zero) throw new TimeoutException($"chain '{chainId}' did not finish within {timeout}");
+        return await AwaitAsync(chainId, left, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The chain's current state, or null when no chain with that id was ever accepted.</summary>

@@ -57,11 +57,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
         Command<SubmitChain>(OnSubmit);
         Command<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
-        Command<WatchChain>(_ => ReplyOrNotFound(() =>
-        {
-            if (_endWritten) Sender.Tell(Finished());
-            else _watchers.Add(Sender); // told once the end is written
-        }));
+        Command<WatchChain>(_ => ReplyOrNotFound(() => Watch(Sender)));
         Command<TaskPlaced>(OnPlaced);
         Command<PlacementFailed>(OnPlacementFailed);
         Command<TaskFinished>(OnFinished);
@@ -119,6 +115,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         if (_state.IsAccepted)
         {
             Sender.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: true));
+            if (submit.Watch) Watch(Sender);
             return;
         }
         // The scheduler validated already; checked again so that no path can persist an invalid graph.
@@ -136,8 +133,15 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             foreach (var task in submit.Tasks)
                 _metrics.Submitted(task.Type);
             replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
+            if (submit.Watch) Watch(replyTo);
             StartRunning();
         });
+    }
+
+    private void Watch(IActorRef watcher)
+    {
+        if (_endWritten) watcher.Tell(Finished());
+        else _watchers.Add(watcher); // told once the end is written
     }
 
     private void ReplyOrNotFound(Action reply)

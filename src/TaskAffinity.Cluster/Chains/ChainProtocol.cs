@@ -9,7 +9,14 @@ public static class ChainProtocol
     // ---- from applications (through task-router) ----
 
     /// <summary>Submit a graph of tasks. Acknowledged with <see cref="ChainAcknowledged"/> only once persisted.</summary>
-    public sealed record SubmitChain(string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks) : IWithChainId;
+    public sealed record SubmitChain(string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks) : IWithChainId
+    {
+        /// <summary>
+        /// Also watch the chain: the submitter is told <see cref="ChainFinished"/> when it ends, as after a
+        /// <see cref="WatchChain"/>, which saves a second request per chain. Like a watch, held in memory only.
+        /// </summary>
+        public bool Watch { get; init; }
+    }
 
     public sealed record ChainAcknowledged(string ChainId, bool Duplicate) : IWithChainId;
 

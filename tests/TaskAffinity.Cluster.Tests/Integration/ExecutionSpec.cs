@@ -1,5 +1,6 @@
 using Shouldly;
 using TaskAffinity.Cluster.Chains;
+using TaskAffinity.Cluster.Hosting;
 using Xunit;
 using static TaskAffinity.Cluster.Tests.Integration.Graphs;
 
@@ -57,6 +58,36 @@ public abstract class ExecutionSpec(SharedNode shared)
         await System.Threading.Tasks.Task.Delay(500); // room for a wrongful second run to show up
         new[] { "t1", "t2", "t3" }.Select(t => shared.Work.RunsOf("twice", t)).ShouldBe([1, 1, 1]);
         (await Node.EventsAsync("chain-twice")).OfType<ChainAccepted>().Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_submission_that_also_watches_is_answered_with_the_acknowledgement_then_the_end_and_again_when_repeated()
+    {
+        var router = Akka.Hosting.ActorRegistry.For(Node.System).Get<TaskRouter>();
+        var submit = new ChainProtocol.SubmitChain("watched", "tests", Linear(2)) { Watch = true };
+
+        var first = await Inbox.AskAllAsync(Node.System, router, submit, 2, Patience);
+        first[0].ShouldBe(new ChainProtocol.ChainAcknowledged("watched", Duplicate: false));
+        var ended = first[1].ShouldBeOfType<ChainProtocol.ChainFinished>();
+        ended.Phase.ShouldBe(ChainPhase.Completed);
+        ended.Tasks.Select(t => t.Output).ShouldBe(["Work:t1", "Work:t2"]);
+
+        // Repeated after the end: acknowledged as a duplicate and told the end at once; nothing runs again.
+        var again = await Inbox.AskAllAsync(Node.System, router, submit, 2, Patience);
+        again[0].ShouldBe(new ChainProtocol.ChainAcknowledged("watched", Duplicate: true));
+        again[1].ShouldBeOfType<ChainProtocol.ChainFinished>().Tasks.Select(t => t.Output).ShouldBe(["Work:t1", "Work:t2"]);
+        new[] { "t1", "t2" }.Select(t => shared.Work.RunsOf("watched", t)).ShouldBe([1, 1]);
+    }
+
+    [Fact]
+    public async Task The_client_running_the_same_chain_twice_at_once_gets_the_end_both_times_and_it_runs_once()
+    {
+        var runs = await System.Threading.Tasks.Task.WhenAll(
+            Node.Client.RunAsync("same-twice", "tests", Linear(3), Patience),
+            Node.Client.RunAsync("same-twice", "tests", Linear(3), Patience));
+
+        runs.ShouldAllBe(r => r.Phase == ChainPhase.Completed);
+        new[] { "t1", "t2", "t3" }.Select(t => shared.Work.RunsOf("same-twice", t)).ShouldBe([1, 1, 1]);
     }
 
     [Fact]
@@ -143,3 +174,35 @@ public abstract class ExecutionSpec(SharedNode shared)
 public sealed class ExecutionOnSqlite(SqliteNode node) : ExecutionSpec(node), IClassFixture<SqliteNode>;
 
 public sealed class ExecutionOnPostgres(PostgresNode node) : ExecutionSpec(node), IClassFixture<PostgresNode>;
+
+/// <summary>Collects the first <c>count</c> messages sent back to a temporary actor, in order.</summary>
+internal static class Inbox
+{
+    public static async Task<IReadOnlyList<object>> AskAllAsync(Akka.Actor.ActorSystem system, Akka.Actor.IActorRef target, object message, int count, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource<IReadOnlyList<object>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var collector = system.ActorOf(Akka.Actor.Props.Create(() => new Collector(count, done)));
+        target.Tell(message, collector);
+        try
+        {
+            return await done.Task.WaitAsync(timeout);
+        }
+        finally
+        {
+            system.Stop(collector);
+        }
+    }
+
+    private sealed class Collector : Akka.Actor.ReceiveActor
+    {
+        public Collector(int count, TaskCompletionSource<IReadOnlyList<object>> done)
+        {
+            var got = new List<object>();
+            ReceiveAny(m =>
+            {
+                got.Add(m);
+                if (got.Count == count) done.TrySetResult(got);
+            });
+        }
+    }
+}

@@ -98,6 +98,7 @@ internal static class SampleMessages
     [
         // chain protocol
         new SubmitChain("chain-1", "app-1", Tasks),
+        new SubmitChain("chain-1", "app-1", Tasks) { Watch = true },
         new ChainAcknowledged("chain-1", true),
         new Rejected("chain-1", [new ValidationProblem("copy-1", "dependsOn", "cycle"), new ValidationProblem(null, "tasks", "empty")]),
         new GetChainStatus("chain-1"),
