@@ -114,9 +114,8 @@ public sealed class TaskAffinityClient
             for (var attempt = 1; ; attempt++)
             {
                 _router.Tell(submit, _inbox.Value.Ref);
-                var answered = await Task.WhenAny(waiter.Answer.Task, Task.Delay(_settings.AskTimeout, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (answered == waiter.Answer.Task) break;
+                // WaitAsync drops its timer as soon as the answer comes (a Task.Delay would stay queued for the whole timeout).
+                if (await Answered(waiter.Answer.Task, _settings.AskTimeout, cancellationToken).ConfigureAwait(false)) break;
                 if (attempt >= _settings.SubmitAttempts)
                     throw new AskTimeoutException($"submission of chain '{chainId}' was not answered within {_settings.AskTimeout} ({attempt} attempts)");
                 await Task.Delay(_settings.RetryDelay, cancellationToken).ConfigureAwait(false); // safe to repeat: see SubmitAsync
@@ -125,9 +124,7 @@ public sealed class TaskAffinityClient
                 throw new ChainRejectedException(chainId, rejected.Problems);
 
             var round = _settings.WatchRound < timeout ? _settings.WatchRound : timeout;
-            var ended = await Task.WhenAny(waiter.Finished.Task, Task.Delay(round, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (ended == waiter.Finished.Task) return waiter.Finished.Task.Result;
+            if (await Answered(waiter.Finished.Task, round, cancellationToken).ConfigureAwait(false)) return waiter.Finished.Task.Result;
         }
         finally
         {
@@ -136,6 +133,19 @@ public sealed class TaskAffinityClient
         var left = timeout - (DateTime.UtcNow - started);
         if (left <= TimeSpan.Zero) throw new TimeoutException($"chain '{chainId}' did not finish within {timeout}");
         return await AwaitAsync(chainId, left, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> Answered(Task answer, TimeSpan within, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await answer.WaitAsync(within, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The chain's current state, or null when no chain with that id was ever accepted.</summary>
