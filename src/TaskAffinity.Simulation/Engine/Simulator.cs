@@ -67,6 +67,12 @@ public sealed partial class Simulator
     /// <summary>Where a ready task waits when its worker is busy; see <see cref="QueueModel"/>.</summary>
     public QueueModel Queue { get; init; } = QueueModel.Central;
 
+    /// <summary>
+    /// The order in which the central line is served when a worker has room, for every policy alike (it is the
+    /// cluster's line, not a policy's); <see cref="LineOrder.FairByType"/>, as SchedulerActor serves it.
+    /// </summary>
+    public LineOrder Line { get; init; } = LineOrder.FairByType;
+
     /// <summary>Most tasks (running + buffered) a worker holds under <see cref="QueueModel.Central"/>; at least 1.</summary>
     public int WorkerCapacity
     {
@@ -138,6 +144,7 @@ public sealed partial class Simulator
             _freeAt = new double[_workers.Length];
             _central = sim.Queue == QueueModel.Central && sim._policyName != Oracle;
             _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
+            _line = new WaitingLine<Waiting>(sim.Line);
             _stateless = sim._policy is not RoundRobinPolicy;
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
             _arriving = [.. _cluster.Hosts.Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
@@ -192,7 +199,7 @@ public sealed partial class Simulator
 
         private void Ready(ChainRun chain, TraceTask task, TaskType[] history)
         {
-            if (_central) Enter(new Waiting(chain, task, history, _now, _order++));
+            if (_central) Enter(new Waiting(chain, task, history, _now));
             else Bind(chain, task, history, _now, Place(chain, task));
         }
 
@@ -284,7 +291,7 @@ public sealed partial class Simulator
             Learn(worker, task, exec);
             // the worker has room again: the line goes first, as the cluster's scheduler serves it on the worker's
             // status report, before the chain asks to place the children (which then join the line behind it)
-            if (_lineLength > 0) PlacePending();
+            if (_line.Count > 0) PlacePending();
 
             TaskType[] next = [.. history.TakeLast(7), task.Type];
             foreach (var child in chain.Completed(task.Id))

@@ -30,6 +30,31 @@ public sealed class SimulateCommandSpec : IDisposable
     }
 
     [Theory]
+    [InlineData("fifo")]
+    [InlineData("Type")]
+    public void An_unknown_line_order_is_rejected_with_the_accepted_ones_named(string line)
+    {
+        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, "--line", line);
+
+        code.ShouldBe(2);
+        error.ShouldContain($"--line: unknown line order '{line}'; accepted: type, chain, arrival");
+        Directory.Exists(_dir).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(null, "served round-robin over task types (`--line type`)")]
+    [InlineData("chain", "served round-robin over chains (`--line chain`)")]
+    [InlineData("arrival", "served in arrival order (`--line arrival`)")]
+    public void The_report_says_in_which_order_the_line_was_served(string? line, string note)
+    {
+        string[] args = ["--trace", "builtin:recurring:20", "--policies", "least-loaded", "--hosts", "1x1", "--out", _dir];
+        var (code, output, error) = Invoke(line is null ? args : [.. args, "--line", line]);
+
+        code.ShouldBe(0, error);
+        output.ShouldContain(note);
+    }
+
+    [Theory]
     [InlineData("0")]
     [InlineData("-3")]
     public void A_worker_capacity_below_one_is_rejected(string capacity)
