@@ -40,6 +40,8 @@ public sealed partial class Simulator
 
             public void Ask(DataRef input)
             {
+                // what is cached or on its way the planner would skip as present: not worth a plan (most asks, on a warm cache)
+                if (cache.Contains(input.Key) || _inFlight.ContainsKey(input.Key)) return;
                 _waiting.AddLast(new PrefetchCandidate(input, 1, "lookahead"));
                 _waitingKeys.Add(input.Key);
                 while (_waiting.Count > MaxWaiting) _waiting.RemoveFirst();
