@@ -17,41 +17,18 @@ public sealed class SimulateCommandSpec : IDisposable
     }
 
     [Theory]
-    [InlineData("fifo")]
-    [InlineData("Central")]
-    [InlineData("")]
-    public void An_unknown_queue_model_is_rejected_with_the_accepted_ones_named(string queue)
+    [InlineData("--queue", "fifo", "--queue: unknown queue model 'fifo'; accepted: central, worker")]
+    [InlineData("--queue", "Central", "--queue: unknown queue model 'Central'; accepted: central, worker")]
+    [InlineData("--queue", "", "--queue: unknown queue model ''; accepted: central, worker")]
+    [InlineData("--line", "fifo", "--line: unknown line order 'fifo'; accepted: type, chain, arrival")]
+    [InlineData("--line", "Type", "--line: unknown line order 'Type'; accepted: type, chain, arrival")]
+    public void An_unknown_queue_model_or_line_order_is_rejected_with_the_accepted_ones_named(string option, string value, string message)
     {
-        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, "--queue", queue);
+        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, option, value);
 
         code.ShouldBe(2);
-        error.ShouldContain($"--queue: unknown queue model '{queue}'; accepted: central, worker");
+        error.ShouldContain(message);
         Directory.Exists(_dir).ShouldBeFalse();
-    }
-
-    [Theory]
-    [InlineData("fifo")]
-    [InlineData("Type")]
-    public void An_unknown_line_order_is_rejected_with_the_accepted_ones_named(string line)
-    {
-        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, "--line", line);
-
-        code.ShouldBe(2);
-        error.ShouldContain($"--line: unknown line order '{line}'; accepted: type, chain, arrival");
-        Directory.Exists(_dir).ShouldBeFalse();
-    }
-
-    [Theory]
-    [InlineData(null, "served round-robin over task types (`--line type`)")]
-    [InlineData("chain", "served round-robin over chains (`--line chain`)")]
-    [InlineData("arrival", "served in arrival order (`--line arrival`)")]
-    public void The_report_says_in_which_order_the_line_was_served(string? line, string note)
-    {
-        string[] args = ["--trace", "builtin:recurring:20", "--policies", "least-loaded", "--hosts", "1x1", "--out", _dir];
-        var (code, output, error) = Invoke(line is null ? args : [.. args, "--line", line]);
-
-        code.ShouldBe(0, error);
-        output.ShouldContain(note);
     }
 
     [Theory]
