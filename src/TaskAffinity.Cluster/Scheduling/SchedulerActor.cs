@@ -23,9 +23,11 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// </summary>
 /// <remarks>
 /// A worker takes at most one running task plus its prefetch buffer. When the policy's choice is already that
-/// full, every eligible worker is, and the task waits here (in arrival order) until a worker reports room;
-/// the chain's lease covers this scheduler dying meanwhile. When a worker reports itself idle with nothing
-/// waiting here, a busy worker with buffered tasks it could run is asked to give one back.
+/// full, every eligible worker is, and the task waits here until a worker reports room, in a
+/// <see cref="WaitingLine{T}"/> served round-robin over task types, so a workflow's small steps do not queue
+/// behind a flood of one big type; the chain's lease covers this scheduler dying meanwhile. When a worker
+/// reports itself idle with nothing waiting here, a busy worker with buffered tasks it could run is asked to
+/// give one back.
 /// With each placement go the inputs of the chain's next tasks, to be staged on the chosen host, with the
 /// confidence that they run there: how often staged inputs were followed there (learned), times the chance
 /// that the steps before them succeed.
@@ -41,9 +43,7 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly TimeProvider _clock;
     private readonly WorkerDirectory _directory;
     private readonly DataLocations _locations = new();
-    private readonly LinkedList<(PlaceTask Place, IActorRef ReplyTo)> _pending = new();
-    private readonly Dictionary<(string, string, int), LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)>> _pendingByKey = new();
-    private readonly Dictionary<TaskType, int> _pendingByType = new();
+    private readonly WaitingLine<(PlaceTask Place, IActorRef ReplyTo)> _pending = new(LineOrder.FairByType);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeMetrics _metrics;
 
@@ -71,8 +71,7 @@ internal sealed class SchedulerActor : ReceiveActor
         Receive<PlaceTask>(OnPlace);
         Receive<WithdrawChain>(withdraw =>
         {
-            foreach (var key in _pendingByKey.Keys.Where(k => k.Item1 == withdraw.ChainId).ToList())
-                Unwait(_pendingByKey[key]);
+            if (_pending.RemoveChain(withdraw.ChainId) > 0) _metrics.Waiting(_pending.Count);
         });
         Receive<GetSchedulerStatus>(_ =>
         {
@@ -124,57 +123,33 @@ internal sealed class SchedulerActor : ReceiveActor
 
     private void OnPlace(PlaceTask place)
     {
-        if (_pendingByKey.TryGetValue(KeyOf(place), out var waiting))
-        {
-            waiting.Value = (place, Sender); // the chain asked again (its lease lapsed): keep the place in line
-            return;
-        }
         if (_pending.Count == 0)
         {
             if (!TryPlace(place, Sender)) Wait(place, Sender);
             return;
         }
-        Wait(place, Sender);
+        if (!Wait(place, Sender)) return; // the chain asked again (its lease lapsed): it keeps its place, with this sender
         PlacePending();
     }
 
-    private static (string, string, int) KeyOf(PlaceTask place) => (place.ChainId, place.TaskId, place.Attempt);
+    private static WaitingKey KeyOf(PlaceTask place) => new(place.ChainId, place.TaskId, place.Attempt);
 
-    private void Wait(PlaceTask place, IActorRef replyTo)
+    /// <summary>Puts the task in line; false when it was there already (its place is kept, the sender replaced).</summary>
+    private bool Wait(PlaceTask place, IActorRef replyTo)
     {
-        _pendingByKey[KeyOf(place)] = _pending.AddLast((place, replyTo));
+        if (!_pending.Add(KeyOf(place), place.Spec.Type, (place, replyTo))) return false;
         _metrics.Waiting(_pending.Count);
-        _pendingByType[place.Spec.Type] = _pendingByType.GetValueOrDefault(place.Spec.Type) + 1;
-    }
-
-    private void Unwait(LinkedListNode<(PlaceTask Place, IActorRef ReplyTo)> node)
-    {
-        _pending.Remove(node);
-        _metrics.Waiting(_pending.Count);
-        _pendingByKey.Remove(KeyOf(node.Value.Place));
-        var type = node.Value.Place.Spec.Type;
-        if (--_pendingByType[type] == 0) _pendingByType.Remove(type);
+        return true;
     }
 
     /// <summary>
-    /// Places waiting tasks in arrival order where workers have room. Once a type finds every eligible worker
-    /// full, later tasks of that type wait without being tried, so one busy type does not hold up the others.
+    /// Places waiting tasks, in the line's order, where workers have room. Once a type finds every eligible
+    /// worker full, later tasks of that type wait without being tried, so a long line costs a try per type.
     /// </summary>
     private void PlacePending()
     {
-        HashSet<TaskType>? full = null;
-        // Stops as soon as every type waiting here has found its workers full: a long line costs nothing then.
-        for (var node = _pending.First; node is not null && (full is null || full.Count < _pendingByType.Count);)
-        {
-            var next = node.Next;
-            var type = node.Value.Place.Spec.Type;
-            if (full?.Contains(type) != true)
-            {
-                if (TryPlace(node.Value.Place, node.Value.ReplyTo)) Unwait(node);
-                else (full ??= []).Add(type);
-            }
-            node = next;
-        }
+        _pending.Serve(waiting => TryPlace(waiting.Item.Place, waiting.Item.ReplyTo) ? LineTry.Served : LineTry.TypeFull);
+        _metrics.Waiting(_pending.Count);
     }
 
     /// <summary>False when every eligible worker is full: the task should wait.</summary>

@@ -9,7 +9,7 @@ namespace TaskAffinity.Simulation.Cli;
 
 /// <summary>
 /// <c>--trace PATH [--trace PATH ...] --policies LIST --out DIR [--seed N] [--hosts SPEC] [--queue central|worker]
-/// [--worker-capacity N]</c>: replays each workload under each policy on the same simulated cluster and writes the report.
+/// [--worker-capacity N] [--line type|chain|arrival]</c>: replays each workload under each policy on the same simulated cluster and writes the report.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -36,9 +36,15 @@ internal static class SimulateCommand
             DefaultValueFactory = _ => Simulator.DefaultWorkerCapacity,
         };
 
+        var line = new Option<string>("--line")
+        {
+            Description = "Under --queue central, the order the line is served in when a worker has room, for every policy: "
+                + "type: round-robin over task types, arrival order within a type (as the cluster); chain: round-robin over chains; arrival: oldest first",
+            DefaultValueFactory = _ => "type",
+        };
         var command = new RootCommand("Replays traces through TaskAffinity's placement policies and the baselines on a simulated cluster.")
         {
-            traces, policies, output, seed, hosts, gap, queue, capacity,
+            traces, policies, output, seed, hosts, gap, queue, capacity, line,
         };
         command.SetAction(parsed =>
         {
@@ -52,6 +58,8 @@ internal static class SimulateCommand
                 return Fail(parsed, $"--run-gap: '{g}' must be a number of seconds ≥ 0");
             if (!TryParseQueue(parsed.GetValue(queue)!, out var model))
                 return Fail(parsed, $"--queue: unknown queue model '{parsed.GetValue(queue)}'; accepted: central, worker");
+            if (!TryParseLine(parsed.GetValue(line)!, out var order))
+                return Fail(parsed, $"--line: unknown line order '{parsed.GetValue(line)}'; accepted: type, chain, arrival");
             if (parsed.GetValue(capacity) is var held && held < 1)
                 return Fail(parsed, $"--worker-capacity: '{held}' must be a whole number of tasks ≥ 1 (the running one included)");
 
@@ -61,7 +69,7 @@ internal static class SimulateCommand
             {
                 var workload = Workload.Load(path, parsed.GetValue(gap), errors, parsed.GetValue(seed));
                 if (workload is null) continue;
-                reports.Add(Replay(workload, chosen, cluster, model, held, errors));
+                reports.Add(Replay(workload, chosen, cluster, model, held, order, errors));
             }
             if (reports.Count == 0) return Fail(parsed, "no workload could be read");
             var dir = parsed.GetValue(output)!;
@@ -74,9 +82,9 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static WorkloadReport Replay(Workload workload, IReadOnlyList<string> policies, SimCluster cluster, QueueModel queue, int capacity, TextWriter progress)
+    private static WorkloadReport Replay(Workload workload, IReadOnlyList<string> policies, SimCluster cluster, QueueModel queue, int capacity, LineOrder order, TextWriter progress)
     {
-        List<string> notes = [Describe(queue, capacity)];
+        List<string> notes = [Describe(queue, capacity, order)];
         if (workload.Speeds is { } speeds)
         {
             cluster = speeds.MapOnto(cluster);
@@ -89,7 +97,7 @@ internal static class SimulateCommand
         foreach (var policy in policies)
         {
             var clock = Stopwatch.StartNew();
-            var simulator = new Simulator(cluster, policy, prefetch: policy == ReportWriter.Ours) { Queue = queue, WorkerCapacity = capacity };
+            var simulator = new Simulator(cluster, policy, prefetch: policy == ReportWriter.Ours) { Queue = queue, WorkerCapacity = capacity, Line = order };
             var result = simulator.Run(workload.Chains());
             results.Add(result);
             latencies[policy] = simulator.LastLatencies;
@@ -105,9 +113,28 @@ internal static class SimulateCommand
         return new WorkloadReport(workload.Name, first.Tasks, first.Chains, results, latencies, hitRates, notes);
     }
 
-    private static string Describe(QueueModel queue, int capacity) => queue == QueueModel.Central
-        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, in arrival order, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. The oracle binds every task at once."
+    private static string Describe(QueueModel queue, int capacity, LineOrder order) => queue == QueueModel.Central
+        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, {Describe(order)}, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. The oracle binds every task at once."
         : "Queue: per worker (`--queue worker`). Every ready task is placed at once and joins its worker's queue, however long.";
+
+    private static string Describe(LineOrder order) => order switch
+    {
+        LineOrder.FairByType => "served round-robin over task types (`--line type`)",
+        LineOrder.FairByChain => "served round-robin over chains (`--line chain`)",
+        _ => "served in arrival order (`--line arrival`)",
+    };
+
+    internal static bool TryParseLine(string value, out LineOrder order)
+    {
+        (var known, order) = value switch
+        {
+            "type" => (true, LineOrder.FairByType),
+            "chain" => (true, LineOrder.FairByChain),
+            "arrival" => (true, LineOrder.Arrival),
+            _ => (false, LineOrder.FairByType),
+        };
+        return known;
+    }
 
     internal static bool TryParseQueue(string value, out QueueModel queue)
     {

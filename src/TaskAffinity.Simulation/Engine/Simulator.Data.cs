@@ -29,7 +29,7 @@ public sealed partial class Simulator
                     hits++;
                     continue;
                 }
-                if (_arriving[host].Remove(input.Key, out var lands))
+                if (_stagers[host].Take(input, out var lands))
                 {
                     stall = Math.Max(stall, lands - start); // staged, still on its way
                     _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
@@ -53,10 +53,11 @@ public sealed partial class Simulator
 
         /// <summary>
         /// Lookahead staging: the store inputs of the task's dependents (not those produced inside the chain), on
-        /// the host each dependent will probably run on (<see cref="LikelyHost"/>). The fetches start now, when the
+        /// the host each dependent will probably run on (<see cref="LikelyHost"/>). They are asked for now, when the
         /// task is placed (as the cluster's scheduler sends them with the assignment), not when it starts: a
         /// task may sit in a queue, and a key announced as on its way but fetched only later would make
-        /// another task that reads it meanwhile wait for that later fetch.
+        /// another task that reads it meanwhile wait for that later fetch. What is fetched, and when, is the
+        /// host's <see cref="Stager"/>'s decision, as in the cluster.
         /// One step ahead only: staging two and three steps ahead too (the cluster's default lookahead) lifted
         /// the snapshot sessions' hit rate from 65% to 69% but wasted over a thousand times the bytes, as the host
         /// of a task further down is much less certain.
@@ -71,22 +72,10 @@ public sealed partial class Simulator
                     if (chain.Produced.Contains(input.Key)) continue;
                     if (host == -2) host = LikelyHost(chain, child, task, worker);
                     if (host < 0) break;
-                    StageOn(host, input);
+                    _stagers[host].Ask(input);
                 }
             }
-        }
-
-        private void StageOn(int host, DataRef input)
-        {
-            var cache = _caches[host];
-            if (cache.Contains(input.Key) || _arriving[host].ContainsKey(input.Key)) return;
-            var lands = _now + _cluster.FetchSeconds(input.SizeBytes);
-            _arriving[host][input.Key] = lands;
-            At(lands, () =>
-            {
-                if (_arriving[host].Remove(input.Key) && !cache.TryAdd(input, null, prefetched: true, pin: false, out _))
-                    _stagedUnstored += input.SizeBytes;
-            });
+            foreach (var stager in _stagers) stager.Plan();
         }
 
         /// <summary>
@@ -130,7 +119,7 @@ public sealed partial class Simulator
             {
                 long cached = 0;
                 foreach (var input in task.Inputs)
-                    if (_caches[h].Contains(input.Key) || _arriving[h].ContainsKey(input.Key) || (h == landingHost && Lands(input.Key, landing!)))
+                    if (_caches[h].Contains(input.Key) || _stagers[h].Arriving(input.Key) || (h == landingHost && Lands(input.Key, landing!)))
                         cached += input.SizeBytes;
                 if (cached > 0) (shares ??= new())[_cluster.Hosts[h].Id] = (double)cached / total;
             }

@@ -1,3 +1,4 @@
+using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using TaskAffinity.Simulation.Traces;
 
@@ -9,7 +10,7 @@ public enum QueueModel
     /// <summary>
     /// As the cluster's scheduler (SchedulerActor: TryPlace, Wait, PlacePending): a worker holds at most
     /// <see cref="Simulator.WorkerCapacity"/> tasks; a task whose chosen worker is that full waits in one central
-    /// line, in arrival order, and is placed by a new decision when a worker has room.
+    /// line, served in <see cref="Simulator.Line"/> order, and is placed by a new decision when a worker has room.
     /// </summary>
     Central,
 
@@ -42,21 +43,13 @@ public sealed partial class Simulator
         /// </summary>
         private bool NoRoom => _stateless && _full == _workers.Length;
 
-        /// <summary>The line, one FIFO per task type; <see cref="Waiting.Order"/> is the place in the whole line.</summary>
-        private readonly Dictionary<TaskType, TypeLine> _lines = new();
-        private readonly List<TypeLine> _nonEmpty = [];
-        private long _order, _queued;
-        private int _lineLength, _longestLine, _pass;
+        private readonly WaitingLine<Waiting> _line;
+        private long _queued;
+        private int _longestLine;
 
         public (long Tasks, int Longest) Line => (_queued, _longestLine);
 
-        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt, long Order);
-
-        private sealed class TypeLine
-        {
-            public readonly Queue<Waiting> Tasks = new();
-            public int FullInPass; // the pass of PlacePending in which this type found its chosen worker full
-        }
+        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt);
 
         /// <summary>
         /// A task became ready: placed at once if the line is empty and the policy's choice has room, else it joins
@@ -64,9 +57,9 @@ public sealed partial class Simulator
         /// </summary>
         private void Enter(Waiting task)
         {
-            if (_lineLength == 0 && !NoRoom && TryPlace(task)) return;
+            if (_line.Count == 0 && !NoRoom && TryPlace(task)) return;
             Wait(task);
-            if (_lineLength > 1) PlacePending();
+            if (_line.Count > 1) PlacePending();
         }
 
         /// <summary>A fresh decision, with the workers, profiles and tokens as they are now; false when the chosen worker is full.</summary>
@@ -80,39 +73,16 @@ public sealed partial class Simulator
 
         private void Wait(in Waiting task)
         {
-            if (!_lines.TryGetValue(task.Task.Type, out var line)) _lines[task.Task.Type] = line = new TypeLine();
-            if (line.Tasks.Count == 0) _nonEmpty.Add(line);
-            line.Tasks.Enqueue(task);
+            _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type, task);
             _queued++;
-            _longestLine = Math.Max(_longestLine, ++_lineLength);
+            _longestLine = Math.Max(_longestLine, _line.Count);
         }
 
         /// <summary>
-        /// Places waiting tasks in arrival order while their chosen workers have room. As in SchedulerActor's
-        /// PlacePending, once a task of a type finds its chosen worker full, later tasks of that type are not tried
-        /// in this pass; the pass ends when every type waiting has. Walking the types' own lines by the order of
-        /// their heads visits the tasks in the same order as one list would, without stepping over the tasks of
-        /// the types already found full.
+        /// Places waiting tasks, in the line's order (<see cref="WaitingLine{T}"/>, as SchedulerActor's
+        /// PlacePending), while their chosen workers have room.
         /// </summary>
-        private void PlacePending()
-        {
-            _pass++;
-            while (!NoRoom)
-            {
-                TypeLine? next = null;
-                foreach (var line in _nonEmpty)
-                    if (line.FullInPass != _pass && (next is null || line.Tasks.Peek().Order < next.Tasks.Peek().Order))
-                        next = line;
-                if (next is null) return;
-                if (!TryPlace(next.Tasks.Peek()))
-                {
-                    next.FullInPass = _pass;
-                    continue;
-                }
-                next.Tasks.Dequeue();
-                _lineLength--;
-                if (next.Tasks.Count == 0) _nonEmpty.Remove(next);
-            }
-        }
+        private void PlacePending() =>
+            _line.Serve(entry => NoRoom ? LineTry.AllFull : TryPlace(entry.Item) ? LineTry.Served : LineTry.TypeFull);
     }
 }

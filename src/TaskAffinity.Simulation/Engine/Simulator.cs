@@ -26,10 +26,12 @@ namespace TaskAffinity.Simulation.Engine;
 /// <para>Learning policies (<see cref="IPlacementPolicy.WithModel"/>) receive a model rebuilt from every
 /// outcome so far each <see cref="ModelEvery"/> completions: per-(worker, type) profiles and the transition
 /// table of a <see cref="SequencePredictor"/> fed each chain's sequence, whose top-1 accuracy is reported.</para>
-/// <para>With <see cref="Prefetch"/>, placing a task stages the inputs its dependents read from the store (not
-/// those produced inside the chain) into the cache of the host each dependent will probably run on (a dry run
-/// of the policy), arriving after their fetch time; a read before then waits only for the rest. Placement
-/// counts staged data as cached from the moment it is asked for, as the cluster's scheduler does.</para>
+/// <para>With <see cref="Prefetch"/>, placing a task asks to stage the inputs its dependents read from the store
+/// (not those produced inside the chain) into the cache of the host each dependent will probably run on (a dry
+/// run of the policy). The host's stager fetches what Core's prefetch planner takes, as the cluster's does
+/// (within 64 MiB and 8 fetches in flight and half the cache unread; what is over budget waits for a fetch to
+/// land), each arriving after its fetch time; a read before then waits only for the rest. Placement counts
+/// staged data as cached from the moment it is asked for, as the cluster's scheduler does.</para>
 /// <para>The oracle knows every true duration: it places each task on the slot where it would finish first
 /// and has every store input that fits in the cache staged in time (nothing else: no lookahead). It is the
 /// limit, so it binds each task at once under either queue model, never waiting in the line.</para>
@@ -66,6 +68,12 @@ public sealed partial class Simulator
 
     /// <summary>Where a ready task waits when its worker is busy; see <see cref="QueueModel"/>.</summary>
     public QueueModel Queue { get; init; } = QueueModel.Central;
+
+    /// <summary>
+    /// The order in which the central line is served when a worker has room, for every policy alike (it is the
+    /// cluster's line, not a policy's); <see cref="LineOrder.FairByType"/>, as SchedulerActor serves it.
+    /// </summary>
+    public LineOrder Line { get; init; } = LineOrder.FairByType;
 
     /// <summary>Most tasks (running + buffered) a worker holds under <see cref="QueueModel.Central"/>; at least 1.</summary>
     public int WorkerCapacity
@@ -109,7 +117,8 @@ public sealed partial class Simulator
         private readonly double[] _freeAt;      // per worker: when its queue empties
         private readonly int[] _hostOf;         // per worker: host index
         private readonly DataCache[] _caches;   // per host
-        private readonly Dictionary<string, double>[] _arriving; // per host: staged key → when it lands
+        private readonly Stager[] _stagers;     // per host
+        private readonly PrefetchPlannerOptions _plannerOptions;
         private readonly TypeSet _served;
 
         private readonly Dictionary<(string, TaskType), TaskTypeProfile> _profiles = new();
@@ -119,7 +128,6 @@ public sealed partial class Simulator
 
         private readonly List<double> _latency = [], _makespan = [];
         private readonly HitRateWindows _hitRate = new();
-        private long _stagedUnstored;
         private double _wait, _stall, _exec, _first = double.MaxValue, _last;
         private long _decisions;
         private string _reason = "";   // of the last decision, for OnPlaced
@@ -138,9 +146,11 @@ public sealed partial class Simulator
             _freeAt = new double[_workers.Length];
             _central = sim.Queue == QueueModel.Central && sim._policyName != Oracle;
             _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
+            _line = new WaitingLine<Waiting>(sim.Line);
             _stateless = sim._policy is not RoundRobinPolicy;
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
-            _arriving = [.. _cluster.Hosts.Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
+            _plannerOptions = PlannerOptionsFor(_cluster);
+            _stagers = [.. _caches.Select(c => new Stager(this, c))];
         }
 
         public double[] Latencies => [.. _latency];
@@ -192,7 +202,7 @@ public sealed partial class Simulator
 
         private void Ready(ChainRun chain, TraceTask task, TaskType[] history)
         {
-            if (_central) Enter(new Waiting(chain, task, history, _now, _order++));
+            if (_central) Enter(new Waiting(chain, task, history, _now));
             else Bind(chain, task, history, _now, Place(chain, task));
         }
 
@@ -284,7 +294,7 @@ public sealed partial class Simulator
             Learn(worker, task, exec);
             // the worker has room again: the line goes first, as the cluster's scheduler serves it on the worker's
             // status report, before the chain asks to place the children (which then join the line behind it)
-            if (_lineLength > 0) PlacePending();
+            if (_line.Count > 0) PlacePending();
 
             TaskType[] next = [.. history.TakeLast(7), task.Type];
             foreach (var child in chain.Completed(task.Id))
@@ -297,7 +307,7 @@ public sealed partial class Simulator
         /// Staged bytes never read: evicted unread, still unread when the replay ends (every task is done, so they
         /// never will be), or fetched and then not storable at all (larger than the room in the cache).
         /// </summary>
-        private long Wasted(List<DataCacheStats> stats) => stats.Sum(s => s.PrefetchedBytes - s.PrefetchedUsedBytes) + _stagedUnstored;
+        private long Wasted(List<DataCacheStats> stats) => stats.Sum(s => s.PrefetchedBytes - s.PrefetchedUsedBytes) + _stagers.Sum(s => s.Unstored);
 
         private SimResult Result()
         {

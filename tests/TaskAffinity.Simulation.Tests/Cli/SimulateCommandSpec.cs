@@ -17,15 +17,17 @@ public sealed class SimulateCommandSpec : IDisposable
     }
 
     [Theory]
-    [InlineData("fifo")]
-    [InlineData("Central")]
-    [InlineData("")]
-    public void An_unknown_queue_model_is_rejected_with_the_accepted_ones_named(string queue)
+    [InlineData("--queue", "fifo", "--queue: unknown queue model 'fifo'; accepted: central, worker")]
+    [InlineData("--queue", "Central", "--queue: unknown queue model 'Central'; accepted: central, worker")]
+    [InlineData("--queue", "", "--queue: unknown queue model ''; accepted: central, worker")]
+    [InlineData("--line", "fifo", "--line: unknown line order 'fifo'; accepted: type, chain, arrival")]
+    [InlineData("--line", "Type", "--line: unknown line order 'Type'; accepted: type, chain, arrival")]
+    public void An_unknown_queue_model_or_line_order_is_rejected_with_the_accepted_ones_named(string option, string value, string message)
     {
-        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, "--queue", queue);
+        var (code, _, error) = Invoke("--trace", "builtin:recurring:5", "--out", _dir, option, value);
 
         code.ShouldBe(2);
-        error.ShouldContain($"--queue: unknown queue model '{queue}'; accepted: central, worker");
+        error.ShouldContain(message);
         Directory.Exists(_dir).ShouldBeFalse();
     }
 

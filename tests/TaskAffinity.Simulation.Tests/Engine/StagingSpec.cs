@@ -14,9 +14,9 @@ public sealed class StagingSpec
     private static TraceTask Task(string id, string type, double seconds, string[]? after = null, DataRef[]? inputs = null) =>
         new(id, type, [.. after ?? []], seconds, 1, 100, [.. inputs ?? []], [], null);
 
-    /// <summary>a (type A) → b (type B, reads 80 MB from the store), one chain every 3 s.</summary>
-    private static List<TraceChain> ParentThenChild(int chains) => [.. Enumerable.Range(0, chains).Select(i => new TraceChain($"c{i}", "app", i * 3,
-        [Task("a", "A", 1), Task("b", "B", 0.5, after: ["a"], inputs: [new DataRef($"in-{i}", 80 * MB)])]))];
+    /// <summary>a (type A) → b (type B, reads <paramref name="mb"/> MB from the store), one chain every 3 s.</summary>
+    private static List<TraceChain> ParentThenChild(int chains, long mb = 60) => [.. Enumerable.Range(0, chains).Select(i => new TraceChain($"c{i}", "app", i * 3,
+        [Task("a", "A", 1), Task("b", "B", 0.5, after: ["a"], inputs: [new DataRef($"in-{i}", mb * MB)])]))];
 
     /// <summary>A runs three times faster on host-00, B three times faster on host-01.</summary>
     private static SimCluster Crossed() => SimCluster.Uniform(2, 1, spread: 0) with
@@ -34,7 +34,7 @@ public sealed class StagingSpec
         // beside the parent would be wasted
         var result = new Simulator(Crossed(), "affinity", prefetch: true) { ModelEvery = 10 }.Run(ParentThenChild(200));
 
-        var staged = 200 * 80.0;
+        var staged = 200 * 60.0;
         result.WastedMb!.Value.ShouldBeLessThan(staged * 0.1);
         result.PrefetchHitRate!.Value.ShouldBeGreaterThan(0.8);
     }
@@ -68,7 +68,7 @@ public sealed class StagingSpec
         // round-robin over the two slots of one host: x (100 s) on slot 0, y on slot 1, z queued behind x on
         // slot 0, staging K for z's child at once; v reads K at t = 2 on the idle slot 1. Were the fetch to start
         // only when z starts (t = 100), v would wait for it for 98 s.
-        var key = new DataRef("K", 80 * MB);
+        var key = new DataRef("K", 60 * MB);
         TraceChain[] chains =
         [
             new("x", "app", 0, [Task("x1", "X", 100)]),
@@ -81,5 +81,33 @@ public sealed class StagingSpec
 
         result.MeanStallS.ShouldBe(0);
         result.PrefetchHitRate.ShouldBe(1);
+    }
+
+    [Fact]
+    public void An_input_larger_than_the_stager_fetches_at_once_is_not_staged_and_wastes_nothing()
+    {
+        // as the cluster's stager (Core's PrefetchPlanner, at most 64 MiB in flight): 60 MB is staged, 200 MB is not
+        var small = new Simulator(Crossed(), "affinity", prefetch: true) { ModelEvery = 10 }.Run(ParentThenChild(50, mb: 60));
+        var large = new Simulator(Crossed(), "affinity", prefetch: true) { ModelEvery = 10 }.Run(ParentThenChild(50, mb: 200));
+
+        small.PrefetchHitRate!.Value.ShouldBeGreaterThan(0.5);
+        large.WastedMb.ShouldBe(0);
+        large.PrefetchHitRate.ShouldBe(0);
+        large.MeanStallS.ShouldBeGreaterThan(0.1); // half the tasks fetch 200 MB themselves: 0.25 s each
+    }
+
+    [Fact]
+    public void Inputs_over_the_stagers_budget_wait_and_are_fetched_as_earlier_fetches_land()
+    {
+        // b reads 12 inputs of 20 MB: more than 8 fetches and 64 MiB at once, so the stager takes them in turns,
+        // each landing (25 ms) making room for the next; a runs 10 s, long enough for all of them
+        var inputs = Enumerable.Range(0, 12).Select(i => new DataRef($"in-{i}", 20 * MB)).ToArray();
+        TraceChain[] chains = [new("c", "app", 0, [Task("a", "A", 10), Task("b", "B", 1, after: ["a"], inputs: inputs)])];
+
+        var result = new Simulator(SimCluster.Uniform(1, 1, spread: 0), "least-loaded", prefetch: true).Run(chains);
+
+        result.PrefetchHitRate.ShouldBe(1);
+        result.MeanStallS.ShouldBe(0);
+        result.WastedMb.ShouldBe(0);
     }
 }

@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Shouldly;
+using TaskAffinity.Cluster.Hosting;
+using TaskAffinity.Cluster.Monitoring;
+using TaskAffinity.Cluster.Scheduling;
+using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Tasks;
+using Xunit;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
+using static TaskAffinity.Cluster.Workers.WorkerProtocol;
+
+namespace TaskAffinity.Cluster.Tests.Scheduling;
+
+/// <summary>
+/// The scheduler's waiting line, with probes for the workers and the chains: tasks wait while the one worker is
+/// full and are placed, fairly by type, as it reports room.
+/// </summary>
+public sealed class SchedulerLineSpec : TestKit
+{
+    private static readonly TaskAffinitySettings Settings = TaskAffinitySettings.FromConfig(Config.Empty);
+    private static readonly int Capacity = 1 + Settings.Prefetch.EffectiveBufferSize;
+
+    private readonly TestProbe _workers;
+    private readonly NodeMetrics _metrics = new();
+    private readonly IActorRef _scheduler;
+
+    public SchedulerLineSpec()
+    {
+        _workers = CreateTestProbe();
+        var chains = CreateTestProbe();
+        var mediator = CreateTestProbe();
+        _scheduler = Sys.ActorOf(Props.Create(() => new SchedulerActor(Settings, () => chains.Ref, _workers.Ref, mediator.Ref, new LeastLoadedPolicy(),
+            TimeProvider.System, _metrics)));
+    }
+
+    /// <summary>The one worker reports what it holds: <paramref name="held"/> tasks, the one it runs included.</summary>
+    private void Holds(int held) => _scheduler.Tell(new WorkerStatus("host-a/0", "host-a", true, [new TaskType("Blast"), new TaskType("Tiny")],
+        new ResourceVector(4, 4096, 100, 100, 0), Math.Max(0, held - 1), Math.Min(held, 1), WorkerToken.Empty, 0, 0));
+
+    private static PlaceTask Place(string chain, string task, string type) => new(chain, task, 1, new TaskSpec { Id = task, Type = type });
+
+    private async Task<int> Waiting() =>
+        (await _scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(3))).Waiting;
+
+    private async Task<string> NextAssigned() => (await _workers.ExpectMsgAsync<AssignTask>()).TaskId;
+
+    /// <summary>The worker is full; b1, b2, b3 (Blast) and then t1 (Tiny) wait.</summary>
+    private async Task FloodThenTiny(IActorRef? sender = null)
+    {
+        Holds(Capacity);
+        foreach (var task in new[] { "b1", "b2", "b3" })
+            _scheduler.Tell(Place("flood", task, "Blast"), sender ?? TestActor);
+        _scheduler.Tell(Place("small", "t1", "Tiny"), sender ?? TestActor);
+        (await Waiting()).ShouldBe(4);
+        await _workers.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_task_of_another_type_is_placed_after_one_of_the_type_ahead_of_it_not_after_all_of_them()
+    {
+        await FloodThenTiny();
+
+        Holds(Capacity - 1); // room for one
+        (await NextAssigned()).ShouldBe("b1");
+        Holds(Capacity - 1);
+        (await NextAssigned()).ShouldBe("t1"); // in arrival order it would have been b2
+        Holds(Capacity - 1);
+        (await NextAssigned()).ShouldBe("b2");
+
+        (await Waiting()).ShouldBe(1);
+        await ExpectMsgAsync<TaskPlaced>(m => m.TaskId == "b1");
+        await ExpectMsgAsync<TaskPlaced>(m => m.TaskId == "t1");
+    }
+
+    [Fact]
+    public async Task A_chain_asking_again_keeps_its_place_and_hears_back_at_its_new_address()
+    {
+        await FloodThenTiny();
+        var asker = CreateTestProbe();
+
+        _scheduler.Tell(Place("flood", "b1", "Blast"), asker.Ref); // its lease lapsed: the same attempt again
+
+        (await Waiting()).ShouldBe(4);
+        Holds(Capacity - 1);
+        (await NextAssigned()).ShouldBe("b1");
+        (await asker.ExpectMsgAsync<TaskPlaced>()).TaskId.ShouldBe("b1");
+    }
+
+    [Fact]
+    public async Task A_withdrawn_chain_leaves_the_line_and_the_gauge_counts_what_is_left()
+    {
+        await FloodThenTiny();
+
+        _scheduler.Tell(new WithdrawChain("flood"));
+
+        (await Waiting()).ShouldBe(1);
+        (await Gauge()).ShouldBe("1");
+        Holds(0);
+        (await NextAssigned()).ShouldBe("t1");
+        await _workers.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        (await Waiting()).ShouldBe(0);
+        (await Gauge()).ShouldBe("0");
+    }
+
+    private async Task<string> Gauge()
+    {
+        using var stream = new MemoryStream();
+        await _metrics.Registry.CollectAndExportAsTextAsync(stream);
+        var line = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n')
+            .Single(l => l.StartsWith("taskaffinity_scheduler_waiting_tasks ", StringComparison.Ordinal));
+        return line.Split(' ')[1];
+    }
+}
