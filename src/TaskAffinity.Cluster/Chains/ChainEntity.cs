@@ -369,11 +369,12 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
 
     private void Apply(IChainEvent e) => _state = _state.Apply(e);
 
-    private ChainStatus Status() => new(_state.ChainId, _state.AppId, _state.Phase, Views());
+    private ChainStatus Status() => new(_state.ChainId, _state.AppId, _state.Phase, Views(explained: true));
 
-    private ChainFinished Finished() => new(_state.ChainId, _state.Phase, Views());
+    /// <summary>What the application is told at the end: results, without the placement explanations (an operator's, from a status).</summary>
+    private ChainFinished Finished() => new(_state.ChainId, _state.Phase, Views(explained: false));
 
-    private ImmutableArray<TaskView> Views() =>
+    private ImmutableArray<TaskView> Views(bool explained) =>
         _state.Graph!.Tasks.Select(t =>
         {
             var r = _state.Tasks[t.Id];
@@ -384,7 +385,7 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             var attempts = r.Failures + (r.Phase is TaskPhase.Succeeded ? 1 : 0);
             return new TaskView(t.Id, t.Type, phase, attempts, r.WorkerId ?? _leases.Get(t.Id)?.WorkerId, r.Output, r.Error, r.RunMs, r.LatencyMs)
             {
-                Explanation = _explanations.TryGetValue(t.Id, out var p) ? $"attempt {p.Attempt} on {p.WorkerId}, {p.Explanation}" : null,
+                Explanation = explained && _explanations.TryGetValue(t.Id, out var p) ? $"attempt {p.Attempt} on {p.WorkerId}, {p.Explanation}" : null,
             };
         }).ToImmutableArray();
 

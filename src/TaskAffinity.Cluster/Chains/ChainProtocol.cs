@@ -58,7 +58,7 @@ public static class ChainProtocol
     public sealed record TaskReturned(string ChainId, string TaskId, int Attempt, string WorkerId, string Reason) : IWithChainId;
 
     /// <summary>The scheduler's answer to a placement request.</summary>
-    public sealed record TaskPlaced(string ChainId, string TaskId, int Attempt, string WorkerId, string Explanation) : IWithChainId;
+    public sealed record TaskPlaced(string ChainId, string TaskId, int Attempt, string WorkerId, Scheduling.PlacementExplanation Explanation) : IWithChainId;
 
     public sealed record PlacementFailed(string ChainId, string TaskId, int Attempt, string Reason) : IWithChainId;
 

@@ -121,15 +121,19 @@ internal sealed class SchedulerActor : ReceiveActor
             ReleaseFor(status);
     }
 
+    /// <remarks>
+    /// A task whose type already waits goes to the back of its group without a try: that type found every worker
+    /// full, and only a worker's status (<see cref="OnStatus"/>) can make room. A chain asking again (its lease
+    /// lapsed) keeps its place, with the new sender.
+    /// </remarks>
     private void OnPlace(PlaceTask place)
     {
-        if (_pending.Count == 0)
+        if (_pending.Contains(KeyOf(place)) || _pending.Waits(place.Spec.Type))
         {
-            if (!TryPlace(place, Sender)) Wait(place, Sender);
+            Wait(place, Sender);
             return;
         }
-        if (!Wait(place, Sender)) return; // the chain asked again (its lease lapsed): it keeps its place, with this sender
-        PlacePending();
+        if (!TryPlace(place, Sender)) Wait(place, Sender);
     }
 
     private static WaitingKey KeyOf(PlaceTask place) => new(place.ChainId, place.TaskId, place.Attempt);
@@ -156,6 +160,8 @@ internal sealed class SchedulerActor : ReceiveActor
     private bool TryPlace(PlaceTask place, IActorRef replyTo)
     {
         var candidates = Avoiding(_directory.Candidates(_clock.GetUtcNow()), place.AvoidWorker);
+        if (AllFull(candidates, place.Spec))
+            return false; // the usual answer while a line waits: found without scoring every worker
         var request = new PlacementRequest(place.ChainId, place.Spec, place.Attempt) { CachedByHost = _locations.CachedByHost(place.Spec) };
         var decision = _policy.Place(request, candidates);
         if (!decision.Placed)
@@ -181,14 +187,22 @@ internal sealed class SchedulerActor : ReceiveActor
             place.AppId, place.History, predicted, expectedMs, stage));
         var decisive = PlacementTerms.Decisive(decision);
         _metrics.Placed(decision.Policy, decisive);
-        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, Explain(decision, decisive, chosen.HostId)));
+        replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, new PlacementExplanation(decision, decisive, chosen.HostId)));
         return true;
     }
 
-    /// <summary>What an operator reads in <c>tactl tasks explain</c>: the policy's reason and the leading candidates' terms.</summary>
-    private static string Explain(PlacementDecision decision, string decisive, string hostId) =>
-        $"{decision.Policy}: {decision.Reason}; decided by {decisive}; on host {hostId}"
-        + string.Concat(decision.TopCandidates.Select(c => $"\n  {c.WorkerId}  score {c.Score:0.###}  ({c.Terms})"));
+    /// <summary>Some worker could run the task, and every one that could holds as much as it may.</summary>
+    private bool AllFull(IReadOnlyList<WorkerCandidate> candidates, TaskSpec task)
+    {
+        var serving = false;
+        foreach (var c in candidates)
+        {
+            if (!c.CanRun(task)) continue;
+            if (c.Load < Capacity) return false;
+            serving = true;
+        }
+        return serving;
+    }
 
     /// <summary>The worker that gave the task back is passed over, unless nobody else could take it.</summary>
     private static IReadOnlyList<WorkerCandidate> Avoiding(IReadOnlyList<WorkerCandidate> candidates, string? avoid)

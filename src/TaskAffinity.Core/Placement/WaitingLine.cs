@@ -43,6 +43,9 @@ public sealed class WaitingLine<T>
 
     public bool Contains(WaitingKey key) => _byKey.ContainsKey(key);
 
+    /// <summary>Whether any task of this type waits.</summary>
+    public bool Waits(TaskType type) => _perType.ContainsKey(type);
+
     /// <summary>
     /// Puts the task at the end of its group. If it waits already (its chain asked again), it keeps its place and
     /// only <paramref name="item"/> is replaced: false then.

@@ -71,6 +71,10 @@ public abstract class ExecutionSpec(SharedNode shared)
         var ended = first[1].ShouldBeOfType<ChainProtocol.ChainFinished>();
         ended.Phase.ShouldBe(ChainPhase.Completed);
         ended.Tasks.Select(t => t.Output).ShouldBe(["Work:t1", "Work:t2"]);
+        // The application gets results; why each task went where it went is the operator's, in a status.
+        ended.Tasks.ShouldAllBe(t => t.Explanation == null);
+        var status = await Node.Client.GetStatusAsync("watched");
+        status!.Tasks.ShouldAllBe(t => t.Explanation!.Contains("decided by"));
 
         // Repeated after the end: acknowledged as a duplicate and told the end at once; nothing runs again.
         var again = await Inbox.AskAllAsync(Node.System, router, submit, 2, Patience);

@@ -6,6 +6,7 @@ using static TaskAffinity.Cluster.Staging.StagingProtocol;
 using TaskAffinity.Cluster.Chains;
 using TaskAffinity.Cluster.Hosts;
 using TaskAffinity.Cluster.Workers;
+using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Cluster.Prediction;
 using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Prediction;
@@ -109,7 +110,7 @@ internal static class SampleMessages
         new TaskFinished("chain-1", "copy-1", 3, "host-b/3", Failure),
         new TaskLease("chain-1", "copy-1", 2, "host-b/3", true),
         new TaskReturned("chain-1", "copy-1", 2, "host-b/3", "draining"),
-        new TaskPlaced("chain-1", "copy-1", 2, "host-b/3", "least-loaded: idle"),
+        new TaskPlaced("chain-1", "copy-1", 2, "host-b/3", PlacementExplanation.FromText("least-loaded: idle")),
         new PlacementFailed("chain-1", "copy-1", 2, "no worker online"),
         // chain events and snapshot
         new ChainAccepted("chain-1", "app-1", Tasks, At),
