@@ -34,6 +34,8 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     private readonly Queue<RunTask> _waiting = new();
     private TaskKey? _running;
     private IActorRef? _drainer; // set while the node drains: told once the worker has nothing left here
+    private IActorRef? _entity; // the worker entity that sent the running task, while it lives
+    private TaskRan? _lastRan;
 
     public SlotActor(string workerId, string hostId, HandlerRegistry handlers, TaskAffinitySettings settings, IActorRef workers,
         IActorRef stager, HostData data, PrefetchMetrics metrics, RunLog runLog, NodeMetrics nodeMetrics)
@@ -55,7 +57,12 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
             if (_drainer is not null) _workers.Tell(new DrainWorker(_workerId, Self)); // the worker may have moved meanwhile
         });
         Receive<SlotAcknowledged>(_ => { });
-        Receive<RunTask>(OnRun);
+        Receive<RunTask>(run =>
+        {
+            NoteEntity(Sender);
+            OnRun(run);
+        });
+        Receive<Terminated>(t => { if (t.ActorRef.Equals(_entity)) _entity = null; });
         Receive<StagingProtocol.StageInputs>(stage => _stager.Tell(stage));
         Receive<Ran>(OnRan);
         Receive<SlotsActor.DrainSlot>(_ =>
@@ -78,7 +85,20 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
     }
 
     private void Announce() =>
-        _workers.Tell(new SlotOnline(_workerId, _hostId, _handlers.ServedTypes, _settings.HostCapacity, Self, _running));
+        _workers.Tell(new SlotOnline(_workerId, _hostId, _handlers.ServedTypes, _settings.HostCapacity, Self, _running, _lastRan));
+
+    /// <summary>
+    /// Outcomes go straight back to the entity that sent the task, not through the shard region: two fewer
+    /// mailboxes on every task's way, which bounded how fast a slot could take its next task. Once that entity
+    /// stops they go through the region again, to its next incarnation (and the announcements repeat the last one).
+    /// </summary>
+    private void NoteEntity(IActorRef sender)
+    {
+        if (sender.IsNobody() || sender.Equals(_entity)) return;
+        if (_entity is not null) Context.Unwatch(_entity);
+        _entity = sender;
+        Context.Watch(sender);
+    }
 
     private void OnRun(RunTask run)
     {
@@ -147,7 +167,8 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
             _log.Info("Slot {0}: task {1}/{2} refused from the prefetch buffer: {3}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Outcome.Error);
         else if (!ran.Outcome.Succeeded)
             _log.Info("Slot {0}: task {1}/{2} attempt {3} failed: {4}", _workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome.Error);
-        _workers.Tell(new TaskRan(_workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome));
+        _lastRan = new TaskRan(_workerId, ran.Run.ChainId, ran.Run.TaskId, ran.Run.Attempt, ran.Outcome);
+        (_entity ?? _workers).Tell(_lastRan);
         if (_waiting.Count > 0)
             Start(_waiting.Dequeue());
     }

@@ -123,7 +123,9 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             Context.Watch(_slot);
             _log.Info("Worker {0}: slot online at {1}", _state.WorkerId, _slot.Path);
         }
-        if (_running is null && online.Running is { } key && !_unrecorded.ContainsKey(key) && !_recentlyDone.Contains(key))
+        if (online.LastRan is { } last && !Reported(new TaskKey(last.ChainId, last.TaskId, last.Attempt)))
+            OnTaskRan(last); // sent to an incarnation that stopped before reading it
+        if (_running is null && online.Running is { } key && !Reported(key))
             _running = (key, null); // started by an earlier incarnation of this worker: its report will come here
         AnswerEarlyQueries();
         Sender.Tell(new SlotAcknowledged(_state.WorkerId));
@@ -229,6 +231,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
             _overflow.AddLast(assign);
         Publish();
     }
+
+    private bool Reported(TaskKey key) => _unrecorded.ContainsKey(key) || _recentlyDone.Contains(key);
 
     private static TaskKey KeyOf(AssignTask task) => new(task.ChainId, task.TaskId, task.Attempt);
 

@@ -11,9 +11,11 @@ public static class WorkerProtocol
     /// <summary>
     /// A slot announces itself (and keeps doing so, as a heartbeat) to its worker entity, with the task it is
     /// running, if any: an entity that restarted or moved learns from it what it must not hand out again.
+    /// It repeats the last outcome it reported (<see cref="LastRan"/>): the report goes straight to the entity
+    /// that sent the task, and one that stopped just then would otherwise lose it.
     /// </summary>
     public sealed record SlotOnline(string WorkerId, string HostId, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity, IActorRef Slot,
-        TaskKey? Running = null) : IWithWorkerId;
+        TaskKey? Running = null, TaskRan? LastRan = null) : IWithWorkerId;
 
     /// <summary>
     /// The slot's node is leaving: the worker takes no new tasks, gives back those waiting in its buffer, and

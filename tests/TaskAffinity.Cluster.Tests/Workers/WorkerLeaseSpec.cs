@@ -86,4 +86,19 @@ public sealed class WorkerLeaseSpec : TestKit
         var lease = await _chain.ExpectMsgAsync<TaskLease>();
         (lease.TaskId, lease.Held).ShouldBe((Create.TaskId, true));
     }
+
+    [Fact]
+    public async Task An_outcome_repeated_in_the_slots_announcement_reaches_the_chain_once_when_this_incarnation_never_had_it()
+    {
+        // the slot reported it straight to an incarnation that stopped before reading it
+        var worker = StartWorker();
+        var ran = new TaskRan(WorkerId, Create.ChainId, Create.TaskId, Create.Attempt,
+            TaskOutcome.Success(TimeSpan.FromMilliseconds(100), ResourceVector.Zero, 0, "done"));
+
+        worker.Tell(Online() with { LastRan = ran }, _slot.Ref);
+        worker.Tell(Online() with { LastRan = ran }, _slot.Ref); // the next heartbeat repeats it
+
+        (await _region.ExpectMsgAsync<TaskFinished>()).Outcome.Output.ShouldBe("done");
+        await _region.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+    }
 }
