@@ -102,7 +102,7 @@ internal static class SimulateCommand
             results.Add(result);
             latencies[policy] = simulator.LastLatencies;
             hitRates[policy] = simulator.LastHitRates;
-            var line = queue == QueueModel.Central && policy != Simulator.Oracle
+            var line = queue == QueueModel.Central
                 ? $"; {simulator.LastLine.Tasks} waited in the central line (longest {simulator.LastLine.Longest})"
                 : "";
             progress.WriteLine($"{workload.Name}: {policy}: {result.Tasks} tasks in {clock.Elapsed.TotalSeconds:0.00} s of wall time{line}");
@@ -114,7 +114,7 @@ internal static class SimulateCommand
     }
 
     private static string Describe(QueueModel queue, int capacity, LineOrder order) => queue == QueueModel.Central
-        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, {Describe(order)}, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. The oracle binds every task at once."
+        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, {Describe(order)}, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. The oracle waits in the same line, which it serves shortest true duration first, and places where a task truly finishes first."
         : "Queue: per worker (`--queue worker`). Every ready task is placed at once and joins its worker's queue, however long.";
 
     private static string Describe(LineOrder order) => order switch

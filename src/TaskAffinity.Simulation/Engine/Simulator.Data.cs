@@ -43,14 +43,6 @@ public sealed partial class Simulator
             return Math.Max(stall, 0);
         }
 
-        /// <summary>The oracle's prefetch: exactly the inputs this task reads, in its host's cache before it starts.</summary>
-        private void StagePerfectly(TraceTask task, int host)
-        {
-            foreach (var input in task.Inputs)
-                if (!_caches[host].Contains(input.Key))
-                    _caches[host].TryAdd(input, null, prefetched: true, pin: false, out _);
-        }
-
         /// <summary>
         /// Lookahead staging: the store inputs of the task's dependents (not those produced inside the chain), on
         /// the host each dependent will probably run on (<see cref="LikelyHost"/>). They are asked for now, when the

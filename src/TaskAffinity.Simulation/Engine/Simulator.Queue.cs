@@ -31,7 +31,7 @@ public sealed partial class Simulator
     {
         // ---- the central line ----
 
-        private readonly bool _central;   // QueueModel.Central, and not the oracle
+        private readonly bool _central;   // QueueModel.Central
         private readonly int _capacity;   // int.MaxValue unless central
         private readonly bool _stateless; // a decision that places nothing changes nothing (all but round-robin, whose turn moves on)
         private int _full;                // workers holding _capacity tasks
@@ -57,9 +57,9 @@ public sealed partial class Simulator
         /// </summary>
         private void Enter(Waiting task)
         {
-            if (_line.Count == 0 && !NoRoom && TryPlace(task)) return;
+            if (LineLength == 0 && !NoRoom && TryPlace(task)) return;
             Wait(task);
-            if (_line.Count > 1) PlacePending();
+            if (LineLength > 1) PlacePending();
         }
 
         /// <summary>A fresh decision, with the workers, profiles and tokens as they are now; false when the chosen worker is full.</summary>
@@ -73,16 +73,20 @@ public sealed partial class Simulator
 
         private void Wait(in Waiting task)
         {
-            _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type, task);
+            if (IsOracle) WaitShortestFirst(task);
+            else _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type, task);
             _queued++;
-            _longestLine = Math.Max(_longestLine, _line.Count);
+            _longestLine = Math.Max(_longestLine, LineLength);
         }
 
         /// <summary>
         /// Places waiting tasks, in the line's order (<see cref="WaitingLine{T}"/>, as SchedulerActor's
-        /// PlacePending), while their chosen workers have room.
+        /// PlacePending; the oracle's own, see Simulator.Oracle.cs), while their chosen workers have room.
         /// </summary>
-        private void PlacePending() =>
-            _line.Serve(entry => NoRoom ? LineTry.AllFull : TryPlace(entry.Item) ? LineTry.Served : LineTry.TypeFull);
+        private void PlacePending()
+        {
+            if (IsOracle) ServeShortestFirst();
+            else _line.Serve(entry => NoRoom ? LineTry.AllFull : TryPlace(entry.Item) ? LineTry.Served : LineTry.TypeFull);
+        }
     }
 }

@@ -32,9 +32,8 @@ namespace TaskAffinity.Simulation.Engine;
 /// (within 64 MiB and 8 fetches in flight and half the cache unread; what is over budget waits for a fetch to
 /// land), each arriving after its fetch time; a read before then waits only for the rest. Placement counts
 /// staged data as cached from the moment it is asked for, as the cluster's scheduler does.</para>
-/// <para>The oracle knows every true duration: it places each task on the slot where it would finish first
-/// and has every store input that fits in the cache staged in time (nothing else: no lookahead). It is the
-/// limit, so it binds each task at once under either queue model, never waiting in the line.</para>
+/// <para>The oracle knows every true duration; it goes through the same line and capacity, and serves the line
+/// in its own order (see Simulator.Oracle.cs).</para>
 /// <para>Wasted bytes: staged and never read (evicted unread, unread at the end, or too big to keep).</para>
 /// </remarks>
 public sealed partial class Simulator
@@ -144,7 +143,7 @@ public sealed partial class Simulator
             _hostOf = [.. workers.Select(w => w.Index)];
             _workerIndex = _workers.Select((w, i) => (w.WorkerId, i)).ToDictionary(x => x.WorkerId, x => x.i, StringComparer.Ordinal);
             _freeAt = new double[_workers.Length];
-            _central = sim.Queue == QueueModel.Central && sim._policyName != Oracle;
+            _central = sim.Queue == QueueModel.Central;
             _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
             _line = new WaitingLine<Waiting>(sim.Line);
             _stateless = sim._policy is not RoundRobinPolicy;
@@ -211,14 +210,14 @@ public sealed partial class Simulator
         {
             var start = Math.Max(_now, _freeAt[worker]);
             var host = _hostOf[worker];
-            if (_sim._policyName == Simulator.Oracle) StagePerfectly(task, host);
+            if (IsOracle) StagePerfectly(task, host);
             var stall = StallOf(task, host, start);
             var exec = task.DurationS * _cluster.SpeedFactor(_cluster.Hosts[host].Id, task.Type);
             var finish = start + stall + exec;
             _freeAt[worker] = finish;
             SetLoad(worker, +1);
             // the oracle needs no lookahead: it has every input in place already (StagePerfectly)
-            if (_sim._prefetch && _sim._policy is not null) Stage(chain, task, worker);
+            if (_sim._prefetch && !IsOracle) Stage(chain, task, worker);
             Predict(chain, task, history);
             _sim.OnPlaced?.Invoke(new PlacementRecord(chain.Chain.ChainId, task.Id, task.Type, _workers[worker].WorkerId, ready, _now, start, finish, _workers[worker].Queued, _reason));
             At(finish, () => Finish(chain, task, worker, ready, start, stall, exec, history));
@@ -247,18 +246,6 @@ public sealed partial class Simulator
 
         private static TaskSpec SpecOf(TraceTask task) =>
             new() { Id = task.Id, Type = task.Type, Inputs = task.Inputs, Resources = new ResourceVector(Math.Min(task.Cpu, 8), 0, 0, 0, 0) };
-
-        private int EarliestTrueFinish(TraceTask task)
-        {
-            var best = 0;
-            var bestFinish = double.MaxValue;
-            for (var w = 0; w < _workers.Length; w++)
-            {
-                var finish = Math.Max(_now, _freeAt[w]) + task.DurationS * _cluster.SpeedFactor(_cluster.Hosts[_hostOf[w]].Id, task.Type);
-                if (finish < bestFinish) (best, bestFinish) = (w, finish);
-            }
-            return best;
-        }
 
         private int EarliestFree()
         {
@@ -294,7 +281,7 @@ public sealed partial class Simulator
             Learn(worker, task, exec);
             // the worker has room again: the line goes first, as the cluster's scheduler serves it on the worker's
             // status report, before the chain asks to place the children (which then join the line behind it)
-            if (_line.Count > 0) PlacePending();
+            if (LineLength > 0) PlacePending();
 
             TaskType[] next = [.. history.TakeLast(7), task.Type];
             foreach (var child in chain.Completed(task.Id))

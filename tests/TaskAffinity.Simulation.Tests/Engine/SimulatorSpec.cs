@@ -78,15 +78,14 @@ public sealed class SimulatorSpec
     }
 
     /// <summary>
-    /// With per-worker queues the oracle, binding each task where it truly finishes first, is never slower.
-    /// Under the central line it is no bound: a policy blind to load (round-robin, power-of-two) often picks a full
-    /// worker, which holds back the rest of that task type for the pass and lets other, smaller workflows through,
-    /// and on these eight runs that arrive together that order beats first come, first served.
+    /// The oracle is never slower on mean latency or mean makespan: with per-worker queues it binds each task where
+    /// it truly finishes first; under the central line it also serves the line shortest true duration first
+    /// (binding at once there, it was slower than affinity, round-robin, least-loaded and earliest-finish on both: mean latency 812 s against affinity's 628 s).
     /// </summary>
     [Theory]
     [InlineData(QueueModel.Central)]
     [InlineData(QueueModel.Worker)]
-    public void Every_shared_workflow_run_replays_under_every_policy_and_with_worker_queues_the_oracle_is_never_slower(QueueModel queue)
+    public void Every_shared_workflow_run_replays_under_every_policy_and_the_oracle_is_never_slower(QueueModel queue)
     {
         var root = Path.Combine(WorkloadsRoot(), "wfinstances");
         var runs = Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
@@ -98,10 +97,12 @@ public sealed class SimulatorSpec
             .Select(p => new Simulator(cluster, p, prefetch: p == "affinity") { Queue = queue }.Run(runs)).ToList();
 
         results.ShouldAllBe(r => r.Tasks == tasks && r.Chains == runs.Count);
-        if (queue == QueueModel.Central) return;
         var oracle = results.Single(r => r.Policy == Simulator.Oracle);
         foreach (var r in results)
+        {
             oracle.MeanLatencyS.ShouldBeLessThanOrEqualTo(r.MeanLatencyS + 1e-9, r.Policy);
+            oracle.MeanMakespanS.ShouldBeLessThanOrEqualTo(r.MeanMakespanS + 1e-9, r.Policy);
+        }
     }
 
     internal static string WorkloadsRoot()
