@@ -29,6 +29,12 @@ public enum LineOrder
 
     /// <summary>Round-robin over chains, arrival order within a chain.</summary>
     FairByChain,
+
+    /// <summary>
+    /// Shortest expected duration first (the caller's estimate, unknown ones last in arrival order), with an
+    /// aging cap: a task that has waited a set number of passes goes ahead of the younger ones.
+    /// </summary>
+    ShortestExpected,
 }
 
 /// <summary>One waiting task: its key, type, place in arrival order (<see cref="Sequence"/>) and what the caller keeps with it.</summary>
@@ -43,4 +49,7 @@ public sealed class WaitingEntry<T>
     public long Sequence { get; }
 
     public T Item { get; internal set; }
+
+    /// <summary>How many passes the line had served when this task joined it (for aging).</summary>
+    internal long JoinedAfterPlaced { get; init; }
 }

@@ -21,7 +21,7 @@ namespace TaskAffinity.Core.Placement;
 /// room. Under <see cref="LineOrder.Arrival"/> one busy type can hold a small one behind it for as long as the
 /// busy type's tasks keep arriving first.</para>
 /// </remarks>
-public sealed class WaitingLine<T>
+public sealed partial class WaitingLine<T>
 {
     private readonly LineOrder _order;
     private readonly Dictionary<WaitingKey, LinkedListNode<WaitingEntry<T>>> _byKey = new();
@@ -32,7 +32,12 @@ public sealed class WaitingLine<T>
     private long _sequence;
     private int _pass;
 
-    public WaitingLine(LineOrder order = LineOrder.FairByType) => _order = order;
+    public WaitingLine(LineOrder order = LineOrder.FairByType)
+    {
+        if (order == LineOrder.ShortestExpected)
+            throw new ArgumentException("a shortest-expected line needs its estimate: use the constructor that takes it", nameof(order));
+        _order = order;
+    }
 
     public LineOrder Order => _order;
 
@@ -63,7 +68,7 @@ public sealed class WaitingLine<T>
             _groups[groupKey] = group = new Group(groupKey);
             group.InRing = _ring.AddLast(group);
         }
-        _byKey[key] = group.AddLast(new WaitingEntry<T>(key, type, _sequence++, item));
+        _byKey[key] = group.AddLast(new WaitingEntry<T>(key, type, _sequence++, item) { JoinedAfterPlaced = _placed });
         _perType[type] = _perType.GetValueOrDefault(type) + 1;
         return true;
     }
@@ -96,6 +101,7 @@ public sealed class WaitingLine<T>
     /// <summary>The tasks in the order a pass would try them if every try placed its task.</summary>
     public IReadOnlyList<WaitingEntry<T>> InOrder()
     {
+        if (_order == LineOrder.ShortestExpected) return ShortestExpectedOrder(_placed);
         // a lap takes each group's head in ring order; a served group goes to the end, so the next lap is the same ring
         var cursors = _ring.Select(g => g.First).ToList();
         var order = new List<WaitingEntry<T>>(Count);
@@ -118,6 +124,11 @@ public sealed class WaitingLine<T>
     {
         _pass++;
         _full.Clear();
+        if (_order == LineOrder.ShortestExpected)
+        {
+            ServeShortestExpected(tryPlace);
+            return;
+        }
         while (_byKey.Count > 0 && _full.Count < _perType.Count)
         {
             var (group, node) = Next();
@@ -167,6 +178,7 @@ public sealed class WaitingLine<T>
     {
         LineOrder.FairByType => type.Name,
         LineOrder.FairByChain => key.ChainId,
+        LineOrder.ShortestExpected => type.Name, // groups only keep the count per type; the order is computed per pass
         _ => "",
     };
 

@@ -114,7 +114,7 @@ internal static class SimulateCommand
     }
 
     private static string Describe(QueueModel queue, int capacity, LineOrder order) => queue == QueueModel.Central
-        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, {Describe(order)}, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. The oracle waits in the same line, which it serves shortest true duration first, and places where a task truly finishes first."
+        ? $"Queue: central (`--queue central`). A worker holds at most {capacity} {(capacity == 1 ? "task" : "tasks")}, the one it runs included; a task whose chosen worker is full waits in one line, {Describe(order)}, and is placed when a worker has room, as the cluster's scheduler does. Latency counts that wait. Ours (affinity) serves its line shortest learned expected duration first (the mean duration of the task's type over the workers that ran it; a type not yet run first; a task goes ahead of younger ones once 1000 tasks have been placed since it joined). The oracle waits in the same line, which it serves shortest true duration first, and places where a task truly finishes first."
         : "Queue: per worker (`--queue worker`). Every ready task is placed at once and joins its worker's queue, however long.";
 
     private static string Describe(LineOrder order) => order switch

@@ -74,6 +74,12 @@ public sealed partial class Simulator
     /// </summary>
     public LineOrder Line { get; init; } = LineOrder.FairByType;
 
+    /// <summary>
+    /// Our policy (<c>affinity</c>) serves its line by learned expected duration (<see cref="LineOrder.ShortestExpected"/>,
+    /// as SchedulerActor does for it) instead of <see cref="Line"/>; the baselines keep <see cref="Line"/>.
+    /// </summary>
+    public bool OursShortestExpected { get; init; } = true;
+
     /// <summary>Most tasks (running + buffered) a worker holds under <see cref="QueueModel.Central"/>; at least 1.</summary>
     public int WorkerCapacity
     {
@@ -145,7 +151,9 @@ public sealed partial class Simulator
             _freeAt = new double[_workers.Length];
             _central = sim.Queue == QueueModel.Central;
             _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
-            _line = new WaitingLine<Waiting>(sim.Line);
+            _line = sim._policy is AffinityPolicy && sim.OursShortestExpected
+                ? new WaitingLine<Waiting>(entry => ExpectedMs(entry.Type))
+                : new WaitingLine<Waiting>(sim.Line);
             _stateless = sim._policy is not RoundRobinPolicy;
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
             _plannerOptions = PlannerOptionsFor(_cluster);

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace TaskAffinity.Core.Tests.Placement;
 
-public class WaitingLineSpec
+public partial class WaitingLineSpec
 {
     private static WaitingKey Key(string chain, string task, int attempt = 1) => new(chain, task, attempt);
 
