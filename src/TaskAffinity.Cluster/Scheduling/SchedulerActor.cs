@@ -184,7 +184,7 @@ internal sealed class SchedulerActor : ReceiveActor
         foreach (var input in place.Spec.Inputs)
             _locations.Record(input.Key, chosen.HostId); // read there when it runs
         _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
-            place.AppId, place.History, predicted, expectedMs, stage));
+            place.AppId, place.History, predicted, expectedMs, stage) { IssuedAt = _clock.GetUtcNow() });
         var decisive = PlacementTerms.Decisive(decision);
         _metrics.Placed(decision.Policy, decisive);
         replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, new PlacementExplanation(decision, decisive, chosen.HostId)));

@@ -54,6 +54,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     private bool _stopping;
     private readonly Dictionary<TaskKey, TaskFinished> _unrecorded = new();
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
+    private readonly RecentKeys _disowned = new(RecentlyDoneCapacity); // told the chain "not held", and when
     private int _outcomesSinceSnapshot;
     private bool _publishQueued;
 
@@ -217,6 +218,8 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         }
         if (Holds(key) || _recentlyDone.Contains(key))
             return; // a redelivery of a task we have or just finished: never run it twice here
+        if (Stale(assign, key))
+            return;
         if (_slot is null || Draining)
         {
             Return(assign, _slot is null ? "the worker's slot is offline" : "the worker's node is leaving");
@@ -233,6 +236,19 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
     }
 
     private bool Reported(TaskKey key) => _unrecorded.ContainsKey(key) || _recentlyDone.Contains(key);
+
+    /// <summary>
+    /// An assignment that arrives after its chain must have placed the task again: issued before this worker told
+    /// the chain it does not hold the task, or older than a lease lasts. Running it would run the task twice.
+    /// </summary>
+    private bool Stale(AssignTask assign, TaskKey key)
+    {
+        if (assign.IssuedAt is not { } issued) return false;
+        var disowned = _disowned.AddedAt(key);
+        if (!(issued <= disowned) && Now - issued <= _settings.LeaseTimeout) return false;
+        _log.Info("Worker {0}: dropped assignment of {1}, sent {2:0.0} s ago: its chain has placed it again", _state.WorkerId, key, (Now - issued).TotalSeconds);
+        return true;
+    }
 
     private static TaskKey KeyOf(AssignTask task) => new(task.ChainId, task.TaskId, task.Attempt);
 
@@ -410,6 +426,7 @@ internal sealed class WorkerEntity : ReceivePersistentActor, IWithTimers
         if (_unrecorded.TryGetValue(key, out var finished))
             replyTo.Tell(finished);
         var held = Holds(key) || _unrecorded.ContainsKey(key);
+        if (!held) _disowned.Add(key, Now);
         replyTo.Tell(new TaskLease(query.ChainId, query.TaskId, query.Attempt, _state.WorkerId, held));
     }
 

@@ -41,7 +41,14 @@ public static class WorkerProtocol
     /// </summary>
     public sealed record AssignTask(string WorkerId, string ChainId, string TaskId, int Attempt, TaskSpec Spec,
         string AppId = "", ImmutableArray<TaskType> History = default, double PredictedProbability = 0, double ExpectedDurationMs = 0,
-        ImmutableArray<PrefetchCandidate> Stage = default) : IWithWorkerId;
+        ImmutableArray<PrefetchCandidate> Stage = default) : IWithWorkerId
+    {
+        /// <summary>
+        /// When the scheduler sent it. An assignment held up on its way (a shard region waiting for a new
+        /// coordinator) may arrive after its chain placed the task again: the worker then drops it.
+        /// </summary>
+        public DateTimeOffset? IssuedAt { get; init; }
+    }
 
     /// <summary>
     /// The scheduler saw <see cref="ForWorker"/> idle while this worker has tasks waiting in its buffer: give

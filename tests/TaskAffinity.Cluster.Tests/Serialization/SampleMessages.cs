@@ -134,7 +134,10 @@ internal static class SampleMessages
         new WorkerDrained("host-b/3"),
         new SlotAcknowledged("host-b/3"),
         new AssignTask("host-b/3", "chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate")], 0.625, 41.5,
-            [new PrefetchCandidate(new DataRef("vol-01/snap-2/index", 1_048_576), 0.75, "chain-1/view-1 in 1")]),
+            [new PrefetchCandidate(new DataRef("vol-01/snap-2/index", 1_048_576), 0.75, "chain-1/view-1 in 1")])
+        {
+            IssuedAt = new DateTimeOffset(2026, 11, 24, 5, 30, 0, TimeSpan.Zero),
+        },
         new QueryTask("host-b/3", "chain-1", "copy-1", 2),
         new OutcomeRecorded("host-b/3", "chain-1", "copy-1", 2),
         new RunTask("host-b/3", "chain-1", "copy-1", 2, Spec, true, 12.25, 3),

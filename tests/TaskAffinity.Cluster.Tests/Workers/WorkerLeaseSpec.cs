@@ -101,4 +101,39 @@ public sealed class WorkerLeaseSpec : TestKit
         (await _region.ExpectMsgAsync<TaskFinished>()).Outcome.Output.ShouldBe("done");
         await _region.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
+
+    [Fact]
+    public async Task An_assignment_sent_before_the_worker_told_the_chain_it_does_not_hold_the_task_is_dropped_and_a_later_one_runs()
+    {
+        var worker = StartWorker();
+        worker.Tell(Online(), _slot.Ref);
+        await _slot.ExpectMsgAsync<SlotAcknowledged>();
+        var sent = DateTimeOffset.UtcNow;
+
+        // the chain, not having heard, checks its lease: not held, so it places the task again elsewhere
+        worker.Tell(new QueryTask(WorkerId, Create.ChainId, Create.TaskId, Create.Attempt), _chain.Ref);
+        (await _chain.ExpectMsgAsync<TaskLease>()).Held.ShouldBeFalse();
+        // ... and then the assignment held up on its way arrives
+        worker.Tell(new AssignTask(WorkerId, Create.ChainId, Create.TaskId, Create.Attempt, Spec) { IssuedAt = sent });
+        await _slot.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // the chain may place the same attempt here again later: that one runs
+        worker.Tell(new AssignTask(WorkerId, Create.ChainId, Create.TaskId, Create.Attempt, Spec) { IssuedAt = DateTimeOffset.UtcNow.AddMilliseconds(1) });
+        (await _slot.ExpectMsgAsync<RunTask>()).TaskId.ShouldBe(Create.TaskId);
+    }
+
+    [Fact]
+    public async Task An_assignment_older_than_a_lease_lasts_is_dropped()
+    {
+        var worker = StartWorker();
+        worker.Tell(Online(), _slot.Ref);
+        await _slot.ExpectMsgAsync<SlotAcknowledged>();
+
+        var lease = new TaskAffinitySettings().LeaseTimeout;
+        worker.Tell(new AssignTask(WorkerId, Create.ChainId, Create.TaskId, Create.Attempt, Spec) { IssuedAt = DateTimeOffset.UtcNow - lease - TimeSpan.FromSeconds(1) });
+        await _slot.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        worker.Tell(new AssignTask(WorkerId, "chain-2", Create.TaskId, 1, Spec) { IssuedAt = DateTimeOffset.UtcNow });
+        (await _slot.ExpectMsgAsync<RunTask>()).ChainId.ShouldBe("chain-2");
+    }
 }
