@@ -24,8 +24,9 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// <remarks>
 /// A worker takes at most one running task plus its prefetch buffer. When the policy's choice is already that
 /// full, every eligible worker is, and the task waits here until a worker reports room, in a
-/// <see cref="WaitingLine{T}"/> served round-robin over task types, so a workflow's small steps do not queue
-/// behind a flood of one big type; the chain's lease covers this scheduler dying meanwhile. When a worker
+/// <see cref="WaitingLine{T}"/>: under our policy served shortest learned duration first (the oracle's edge in
+/// the simulator; aged tasks go first), under the baselines round-robin over task types, so a workflow's small
+/// steps do not queue behind a flood of one big type; the chain's lease covers this scheduler dying meanwhile. When a worker
 /// reports itself idle with nothing waiting here, a busy worker with buffered tasks it could run is asked to
 /// give one back.
 /// With each placement go the inputs of the chain's next tasks, to be staged on the chosen host, with the
@@ -43,7 +44,7 @@ internal sealed class SchedulerActor : ReceiveActor
     private readonly TimeProvider _clock;
     private readonly WorkerDirectory _directory;
     private readonly DataLocations _locations = new();
-    private readonly WaitingLine<(PlaceTask Place, IActorRef ReplyTo)> _pending = new(LineOrder.FairByType);
+    private readonly WaitingLine<(PlaceTask Place, IActorRef ReplyTo)> _pending;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeMetrics _metrics;
 
@@ -55,6 +56,11 @@ internal sealed class SchedulerActor : ReceiveActor
         _chains = chains;
         _workers = workers;
         _policy = policy;
+        // Ours serves its line shortest learned duration first (a type never run yet counts as 0, so it gets
+        // learned), with the line's aging cap; the baselines serve it round-robin over types. See WaitingLine.
+        _pending = policy is AffinityPolicy
+            ? new(entry => _model.Affinity.MeanDurationMs(entry.Type) ?? 0)
+            : new(LineOrder.FairByType);
         _clock = clock;
         _directory = new WorkerDirectory(settings.WorkerStaleAfter);
         mediator.Tell(new Subscribe(StatusTopic, Self));

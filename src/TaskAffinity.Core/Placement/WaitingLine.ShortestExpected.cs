@@ -16,7 +16,8 @@ namespace TaskAffinity.Core.Placement;
 /// before it — at most m, the line's length when it joined — can still be placed ahead of it: at most K + m
 /// other tasks are placed from the line before it, and after K it is tried in every pass its type has room in.
 /// Without the cap a long task could wait as long as shorter ones keep arriving.</para>
-/// <para>Cost: each pass sorts the line (n log n) and asks one estimate per task; lines of a few thousand are cheap.</para>
+/// <para>The estimate is asked for each type's oldest task and stands for its type: a type's tasks go in arrival
+/// order. So a try costs a look at each waiting type, however long the line (the cluster's runs to thousands).</para>
 /// </remarks>
 public sealed partial class WaitingLine<T>
 {
@@ -49,18 +50,17 @@ public sealed partial class WaitingLine<T>
 
     private void ServeShortestExpected(Func<WaitingEntry<T>, LineTry> tryPlace)
     {
-        foreach (var entry in ShortestExpectedOrder(_placed))
+        while (_byKey.Count > 0 && _full.Count < _perType.Count)
         {
-            if (_byKey.Count == 0 || _full.Count >= _perType.Count) return;
-            if (_full.Contains(entry.Type)) continue;
-            switch (tryPlace(entry))
+            if (NextShortest(_placed, skipFull: true) is not { } head) return;
+            switch (tryPlace(head.Value))
             {
                 case LineTry.Served:
-                    Remove(entry.Key);
+                    Remove(head.Value.Key);
                     _placed++;
                     break;
                 case LineTry.TypeFull:
-                    _full.Add(entry.Type);
+                    _full.Add(head.Value.Type);
                     break;
                 default:
                     return;
@@ -68,15 +68,41 @@ public sealed partial class WaitingLine<T>
         }
     }
 
-    /// <summary>The order of the next tries, <paramref name="placed"/> tasks placed so far: aged ones by arrival, then by (estimate, arrival).</summary>
+    /// <summary>
+    /// The oldest task of the type to try next: a type whose oldest task has aged first (the oldest such), then
+    /// the type with the shortest estimate for its oldest task, then the one waiting longest. A type's tasks go in
+    /// arrival order, so a pass looks at each waiting type, not at every task (the line may be thousands long).
+    /// </summary>
+    private LinkedListNode<WaitingEntry<T>>? NextShortest(long placed, bool skipFull, IReadOnlyDictionary<Group, LinkedListNode<WaitingEntry<T>>>? heads = null)
+    {
+        LinkedListNode<WaitingEntry<T>>? best = null;
+        (bool Young, bool Unknown, double Ms, long Sequence) bestKey = default;
+        foreach (var group in _groups.Values)
+        {
+            var head = heads is null ? group.First : heads.GetValueOrDefault(group);
+            if (head is null || (skipFull && _full.Contains(head.Value.Type))) continue;
+            var entry = head.Value;
+            var young = placed - entry.JoinedAfterPlaced < _agedAfterPlacements;
+            var ms = young ? _expectedMs!(entry) : null;
+            var key = (young, young && ms is null, ms ?? 0, entry.Sequence);
+            if (best is null || key.CompareTo(bestKey) < 0) (best, bestKey) = (head, key);
+        }
+        return best;
+    }
+
+    /// <summary>The order of the next tries if every try placed its task, <paramref name="placed"/> tasks placed so far.</summary>
     private List<WaitingEntry<T>> ShortestExpectedOrder(long placed)
     {
-        var entries = _byKey.Values.Select(node => node.Value).ToList();
-        var aged = entries.Where(e => placed - e.JoinedAfterPlaced >= _agedAfterPlacements).OrderBy(e => e.Sequence);
-        var young = entries.Where(e => placed - e.JoinedAfterPlaced < _agedAfterPlacements)
-            .Select(e => (Entry: e, Ms: _expectedMs!(e)))
-            .OrderBy(x => x.Ms is null).ThenBy(x => x.Ms ?? 0).ThenBy(x => x.Entry.Sequence)
-            .Select(x => x.Entry);
-        return [.. aged, .. young];
+        var heads = _groups.Values.Where(g => g.First is not null).ToDictionary(g => g, g => g.First!);
+        var order = new List<WaitingEntry<T>>(Count);
+        while (NextShortest(placed, skipFull: false, heads) is { } next)
+        {
+            order.Add(next.Value);
+            var group = (Group)next.List!;
+            if (next.Next is { } after) heads[group] = after;
+            else heads.Remove(group);
+            placed++;
+        }
+        return order;
     }
 }
