@@ -32,7 +32,7 @@ public enum LineOrder
 
     /// <summary>
     /// Shortest expected duration first (the caller's estimate, unknown ones last in arrival order), with an
-    /// aging cap: a task that has waited a set number of passes goes ahead of the younger ones.
+    /// aging cap: a task that has seen a set number of placements from the line goes ahead of the younger ones.
     /// </summary>
     ShortestExpected,
 }
@@ -50,6 +50,6 @@ public sealed class WaitingEntry<T>
 
     public T Item { get; internal set; }
 
-    /// <summary>How many passes the line had served when this task joined it (for aging).</summary>
+    /// <summary>How many tasks the line had placed when this task joined it (for aging).</summary>
     internal long JoinedAfterPlaced { get; init; }
 }

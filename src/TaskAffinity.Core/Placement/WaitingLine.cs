@@ -178,7 +178,7 @@ public sealed partial class WaitingLine<T>
     {
         LineOrder.FairByType => type.Name,
         LineOrder.FairByChain => key.ChainId,
-        LineOrder.ShortestExpected => type.Name, // groups only keep the count per type; the order is computed per pass
+        LineOrder.ShortestExpected => type.Name, // a type's tasks in arrival order; which type goes next is decided per try
         _ => "",
     };
 

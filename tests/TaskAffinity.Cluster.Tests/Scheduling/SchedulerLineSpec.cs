@@ -7,10 +7,13 @@ using Shouldly;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Cluster.Scheduling;
+using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Placement;
+using TaskAffinity.Core.Prediction;
 using TaskAffinity.Core.Tasks;
 using Xunit;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
+using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 
@@ -18,29 +21,35 @@ namespace TaskAffinity.Cluster.Tests.Scheduling;
 
 /// <summary>
 /// The scheduler's waiting line, with probes for the workers and the chains: tasks wait while the one worker is
-/// full and are placed, fairly by type, as it reports room.
+/// full and are placed as it reports room, fairly by type under a baseline, shortest learned first under ours.
 /// </summary>
 public sealed class SchedulerLineSpec : TestKit
 {
     private static readonly TaskAffinitySettings Settings = TaskAffinitySettings.FromConfig(Config.Empty);
     private static readonly int Capacity = 1 + Settings.Prefetch.EffectiveBufferSize;
+    private const string Worker = "host-a/0";
 
     private readonly TestProbe _workers;
     private readonly NodeMetrics _metrics = new();
     private readonly IActorRef _scheduler;
 
-    public SchedulerLineSpec()
+    public SchedulerLineSpec() => (_scheduler, _workers) = Start(new LeastLoadedPolicy(), _metrics);
+
+    private (IActorRef Scheduler, TestProbe Workers) Start(IPlacementPolicy policy, NodeMetrics metrics)
     {
-        _workers = CreateTestProbe();
+        var workers = CreateTestProbe();
         var chains = CreateTestProbe();
         var mediator = CreateTestProbe();
-        _scheduler = Sys.ActorOf(Props.Create(() => new SchedulerActor(Settings, () => chains.Ref, _workers.Ref, mediator.Ref, new LeastLoadedPolicy(),
-            TimeProvider.System, _metrics)));
+        var scheduler = Sys.ActorOf(Props.Create(() => new SchedulerActor(Settings, () => chains.Ref, workers.Ref, mediator.Ref, policy,
+            TimeProvider.System, metrics)));
+        return (scheduler, workers);
     }
 
     /// <summary>The one worker reports what it holds: <paramref name="held"/> tasks, the one it runs included.</summary>
-    private void Holds(int held) => _scheduler.Tell(new WorkerStatus("host-a/0", "host-a", true, [new TaskType("Blast"), new TaskType("Tiny")],
-        new ResourceVector(4, 4096, 100, 100, 0), Math.Max(0, held - 1), Math.Min(held, 1), WorkerToken.Empty, 0, 0));
+    private void Holds(int held) => Holds(_scheduler, held);
+
+    private static void Holds(IActorRef scheduler, int held) => scheduler.Tell(new WorkerStatus(Worker, "host-a", true,
+        [new TaskType("Blast"), new TaskType("Tiny")], new ResourceVector(4, 4096, 100, 100, 0), Math.Max(0, held - 1), Math.Min(held, 1), WorkerToken.Empty, 0, 0));
 
     private static PlaceTask Place(string chain, string task, string type) => new(chain, task, 1, new TaskSpec { Id = task, Type = type });
 
@@ -106,6 +115,41 @@ public sealed class SchedulerLineSpec : TestKit
         (await Waiting()).ShouldBe(0);
         (await Gauge()).ShouldBe("0");
     }
+
+    // ---- under our policy the line is served shortest learned duration first; a baseline's stays fair by type ----
+
+    [Fact]
+    public async Task Under_our_policy_the_learned_shorter_type_is_placed_first()
+    {
+        (await PlacedAfterFloodThenTiny(new AffinityPolicy())).ShouldBe(["t1", "t2", "b1", "b2"]);
+    }
+
+    [Fact]
+    public async Task Under_a_baseline_the_line_stays_fair_by_type()
+    {
+        (await PlacedAfterFloodThenTiny(new LeastLoadedPolicy())).ShouldBe(["b1", "t1", "b2", "t2"]);
+    }
+
+    /// <summary>Learned: Blast takes 60 s, Tiny 50 ms. The worker is full; b1, b2 (Blast), t1, t2 (Tiny) wait; then room for one at a time.</summary>
+    private async Task<IReadOnlyList<string>> PlacedAfterFloodThenTiny(IPlacementPolicy policy)
+    {
+        var (scheduler, workers) = Start(policy, new NodeMetrics());
+        scheduler.Tell(new ModelSnapshot(1, [Profile("Blast", 60_000), Profile("Tiny", 50)], TransitionTable.Empty, new PredictionStats(0, 0, 0, 0, 0)));
+        Holds(scheduler, Capacity);
+        foreach (var (chain, task, type) in new[] { ("flood", "b1", "Blast"), ("flood", "b2", "Blast"), ("small", "t1", "Tiny"), ("small", "t2", "Tiny") })
+            scheduler.Tell(Place(chain, task, type));
+        (await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(3))).Waiting.ShouldBe(4);
+
+        var placed = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            Holds(scheduler, Capacity - 1);
+            placed.Add((await workers.ExpectMsgAsync<AssignTask>()).TaskId);
+        }
+        return placed;
+    }
+
+    private static ProfileEntry Profile(string type, double ms) => new(Worker, type, new TaskTypeProfile(10, ms, 0.5, 0.1, 0.1, 0, 0));
 
     private async Task<string> Gauge()
     {
