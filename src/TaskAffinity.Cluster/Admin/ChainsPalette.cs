@@ -37,6 +37,7 @@ public sealed class ChainsPalette(PaletteContext context) : IPalette
     /// <summary>Asks through the task router, which every role has, so this works from any node.</summary>
     private Task<object> AskChain(string chainId) => context.Router.Ask<object>(new GetChainStatus(chainId), context.Timeout);
 
+    /// <summary>Asks every book on every scheduler node which chains it holds.</summary>
     private async Task<List<string>> LiveChainIds()
     {
         var cluster = Akka.Cluster.Cluster.Get(context.System);
@@ -45,9 +46,11 @@ public sealed class ChainsPalette(PaletteContext context) : IPalette
         {
             try
             {
-                var region = context.System.ActorSelection($"{address}/system/sharding/chain");
+                var region = context.System.ActorSelection($"{address}/system/sharding/{ChainBook.RegionName}");
                 var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, context.Timeout);
-                return state.Shards.SelectMany(s => s.EntityIds);
+                var books = await Task.WhenAll(state.Shards.SelectMany(s => s.EntityIds).Select(book =>
+                    region.Ask<ChainBookProtocol.BookChains>(new ChainBookProtocol.ListChains(book), context.Timeout)));
+                return books.SelectMany(b => b.ChainIds);
             }
             catch (AskTimeoutException)
             {

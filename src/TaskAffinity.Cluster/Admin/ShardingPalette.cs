@@ -6,7 +6,7 @@ namespace TaskAffinity.Cluster.Admin;
 /// <summary>The <c>cluster-sharding</c> palette: which entity types are sharded, and where their shards and entities are.</summary>
 public sealed class ShardingPalette(PaletteContext context) : IPalette
 {
-    private static readonly ArgSpec Type = new("type", "an entity type: chain, worker or host (default: all)", IsFlag: true);
+    private static readonly ArgSpec Type = new("type", "an entity type: chains (chain books), worker or host (default: all)", IsFlag: true);
 
     public PaletteSpec Spec { get; } = PaletteSpec.Of("cluster-sharding", "shard regions: regions, region-stats, shard-stats",
         CommandSpec.Of("regions", "the sharded entity types this node has a region (or proxy) for"),

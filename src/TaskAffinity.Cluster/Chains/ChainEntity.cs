@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Persistence;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Cluster.Monitoring;
 using TaskAffinity.Core.Tasks;
+using static TaskAffinity.Cluster.Chains.ChainBookProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 using static TaskAffinity.Cluster.Scheduling.SchedulerProtocol;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
@@ -13,12 +12,13 @@ using static TaskAffinity.Cluster.Workers.WorkerProtocol;
 namespace TaskAffinity.Cluster.Chains;
 
 /// <summary>
-/// The durable owner of a chain's tasks. Persists the submission before acknowledging it, hands ready tasks to
+/// The owner of a chain's tasks. Has its submission written before acknowledging it, hands ready tasks to
 /// the scheduler, holds a lease on each one handed out and places it again if the lease lapses, records
 /// outcomes (retrying failures up to the type's limit) and tells watchers when the chain ends.
-/// Decisions are made by <see cref="ChainState"/>; this actor persists, applies and replies.
+/// Decisions are made by <see cref="ChainState"/>; this actor applies and replies, and its
+/// <see cref="ChainBook"/> (its parent) writes what it must keep.
 /// </summary>
-internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
+internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string LeaseTimer = "leases";
     private const string PassivateTimer = "passivate";
@@ -38,76 +38,94 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<(string TaskId, int Attempt), OutcomeRecorded> _unacknowledged = new();
     private double _unwrittenRunMs;
     private bool _endWritten; // the chain's end is in the journal: only then is anyone told it finished
+    // Writes asked of the book and not yet answered, with what to do once each is written (in order).
+    private readonly Dictionary<long, Action> _writes = new();
+    private long _nextWrite;
+    private bool _stopWhenWritten;
     private readonly NodeMetrics _metrics;
     // Why each task went where it went (the scheduler's explanation), for operators; in memory only.
     private readonly Dictionary<string, TaskPlaced> _explanations = new();
 
-    public ChainEntity(string chainId, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
+    /// <param name="state">What the book has written of this chain (empty for a chain not yet submitted).</param>
+    public ChainEntity(ChainState state, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
     {
         _metrics = metrics;
         _settings = settings;
         _scheduler = scheduler;
         _workers = workers;
         _clock = clock;
-        _state = ChainState.Empty(chainId);
-        PersistenceId = $"chain-{chainId}";
-
-        Recover<IChainEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => OnRecovered());
-
-        Command<SubmitChain>(OnSubmit);
-        Command<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
-        Command<WatchChain>(_ => ReplyOrNotFound(() => Watch(Sender)));
-        Command<TaskPlaced>(OnPlaced);
-        Command<PlacementFailed>(OnPlacementFailed);
-        Command<TaskFinished>(OnFinished);
-        Command<TaskLease>(OnLease);
-        Command<TaskReturned>(OnReturned);
-        Command<LeaseTick>(_ => CheckLeases());
-        Command<CheckpointTick>(_ => WriteCheckpoint());
-        Command<AdoptTick>(_ => DispatchReady());
-        Command<StopChain>(_ => StopAfterWriting());
-        Command<PassivateTick>(_ => PassivateSelf());
+        _state = state;
+        Running();
     }
-
-    public override string PersistenceId { get; }
-
-    /// <summary>
-    /// Chains take no snapshots: their journal is short (the submission and a few checkpoints), and looking
-    /// for a snapshot costs every chain a query when it starts, which the end-to-end profile showed to be
-    /// a large share of a chain's cost. Snapshots that earlier versions wrote are ignored; their events remain.
-    /// </summary>
-    public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public IStash Stash { get; set; } = null!;
+
     private DateTimeOffset Now => _clock.GetUtcNow();
+
+    private void Running()
+    {
+        Receive<Written>(OnWritten);
+        Receive<SubmitChain>(OnSubmit);
+        Receive<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
+        Receive<WatchChain>(_ => ReplyOrNotFound(() => Watch(Sender)));
+        Receive<TaskPlaced>(OnPlaced);
+        Receive<PlacementFailed>(OnPlacementFailed);
+        Receive<TaskFinished>(OnFinished);
+        Receive<TaskLease>(OnLease);
+        Receive<TaskReturned>(OnReturned);
+        Receive<LeaseTick>(_ => CheckLeases());
+        Receive<CheckpointTick>(_ => WriteCheckpoint());
+        Receive<AdoptTick>(_ => DispatchReady());
+        Receive<StopChain>(_ => StopAfterWriting());
+        Receive<PassivateTick>(_ =>
+        {
+            if (!_state.IsAccepted || _state.IsFinished) PassivateSelf();
+        });
+    }
 
     // ---- phase: accepting ----
 
-    private void OnRecovered()
+    /// <summary>Started by its book: a chain it holds unfinished carries on without being asked (after a restart, a move or a failure).</summary>
+    protected override void PreStart()
     {
         _endWritten = _state.IsFinished;
         if (_state.IsAccepted && !_state.IsFinished)
-            StartRunning(resumed: true); // woken by remember-entities after a restart or a move: carry on without being asked
+            StartRunning(resumed: true);
         else
             Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
     }
 
     /// <summary>
-    /// Asks the shard to stop this entity. From then on the shard buffers messages for the next incarnation;
-    /// those already in this mailbox go back through the region to join them, so that nothing (a submission
-    /// above all) is handled by an incarnation about to stop and be forgotten by remember-entities.
+    /// Tells the book this chain is idle. From then on messages that reach it go back to the book, which
+    /// hands them to the next incarnation, so that nothing (a submission above all) is handled by one about
+    /// to stop; the book stops it once it has every message sent to it before.
     /// </summary>
     private void PassivateSelf()
     {
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        Timers.CancelAll();
+        Context.Parent.Tell(new Idle(_state.ChainId));
         Become(() =>
         {
-            var region = ClusterSharding.Get(Context.System).ShardRegion("chain");
-            Command<IWithChainId>(message => region.Forward(message));
-            CommandAny(_ => { });
+            Receive<StopIdle>(_ => Context.Stop(Self));
+            Receive<IWithChainId>(message => Context.Parent.Forward(message));
+            ReceiveAny(_ => { });
         });
+    }
+
+    /// <summary>Asks the book to write an event; <paramref name="then"/> runs once it is written.</summary>
+    private void Write(IChainEvent e, Action then)
+    {
+        var token = ++_nextWrite;
+        _writes[token] = then;
+        Context.Parent.Tell(new Write(e, token));
+    }
+
+    private void OnWritten(Written written)
+    {
+        if (_writes.Remove(written.Token, out var then)) then();
+        if (_stopWhenWritten && _writes.Count == 0) Context.Stop(Self);
     }
 
     private void OnSubmit(SubmitChain submit)
@@ -127,13 +145,22 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         var replyTo = Sender;
-        PersistAll(_state.DecideAccept(submit, validation.Graph!, Now), e =>
+        var accepted = _state.DecideAccept(submit, validation.Graph!, Now).Single();
+        // Until it is written, everything else waits (a second submission would otherwise be written too).
+        Become(() =>
         {
-            Apply(e);
+            Receive<Written>(OnWritten);
+            ReceiveAny(_ => Stash.Stash());
+        });
+        Write(accepted, () =>
+        {
+            Apply(accepted);
             foreach (var task in submit.Tasks)
                 _metrics.Submitted(task.Type);
             replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
             if (submit.Watch) Watch(replyTo);
+            Become(Running);
+            Stash.UnstashAll();
             StartRunning();
         });
     }
@@ -335,13 +362,13 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
         var checkpoint = _state.Checkpoint(_unwritten, Now);
         _unwritten.Clear();
         _unwrittenRunMs = 0;
-        PersistAsync(checkpoint, written =>
+        Write(checkpoint, () =>
         {
             // Acknowledgements wait in _unacknowledged until written, so a resent outcome is not acknowledged early.
-            foreach (var key in written.Outcomes)
+            foreach (var key in checkpoint.Outcomes)
                 if (_unacknowledged.Remove(key, out var ack))
                     _workers.Tell(ack);
-            if (written.Finished is null) return;
+            if (checkpoint.Finished is null) return;
             _endWritten = true;
             OnChainFinished();
         });
@@ -350,9 +377,10 @@ internal sealed class ChainEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Hand-off or shutdown: what is applied gets written before the chain stops.</summary>
     private void StopAfterWriting()
     {
-        _scheduler.Tell(new WithdrawChain(_state.ChainId));
+        if (_state.IsAccepted) _scheduler.Tell(new WithdrawChain(_state.ChainId));
         WriteCheckpoint();
-        DeferAsync(StopChain.Instance, _ => Context.Stop(Self));
+        _stopWhenWritten = true;
+        if (_writes.Count == 0) Context.Stop(Self);
     }
 
     private void OnChainFinished()

@@ -130,6 +130,13 @@ public sealed record ChainState(
 
     private ChainPhase OutcomePhase => Tasks.Values.All(t => t.Phase == TaskPhase.Succeeded) ? ChainPhase.Completed : ChainPhase.Failed;
 
+    // ---- snapshots (see ChainBook) ----
+
+    public ChainSnapshot ToSnapshot() => new(ChainId, AppId, Graph!.Tasks, Tasks, Phase, AcceptedAt);
+
+    public static ChainState FromSnapshot(ChainSnapshot s) =>
+        new(s.ChainId, s.AppId, TaskGraph.FromValidated(s.Tasks), s.Records.WithComparers(StringComparer.Ordinal), s.Phase, s.AcceptedAt);
+
     // ---- events ----
 
     public ChainState Apply(IChainEvent e) => e switch
@@ -175,10 +182,7 @@ public sealed record ChainState(
     }
 }
 
-/// <summary>
-/// A chain's state as earlier versions stored it in snapshots. Chains no longer take or read snapshots; the
-/// type stays registered with the serializer so that stores holding them remain readable by tools.
-/// </summary>
+/// <summary>A chain's state as its book's snapshot holds it (<see cref="ChainBookProtocol.ChainBookSnapshot"/>).</summary>
 public sealed record ChainSnapshot(
     string ChainId, string AppId, ImmutableArray<TaskSpec> Tasks, ImmutableDictionary<string, TaskRecord> Records,
     ChainPhase Phase, DateTimeOffset AcceptedAt) : IWithChainId;

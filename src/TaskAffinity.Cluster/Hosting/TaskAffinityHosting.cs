@@ -87,14 +87,14 @@ public static class TaskAffinityHosting
             .WithClustering(new ClusterOptions { Roles = [.. ClusterRoles(options)], SeedNodes = [.. options.Seeds] })
             .WithDistributedPubSub("");
 
-        var chainExtractor = new EntityExtractor<IWithChainId>(m => m.ChainId);
+        var chainExtractor = new ChainBookExtractor(settings.ChainBooks);
         var workerExtractor = new WorkerExtractor();
         var hostExtractor = new EntityExtractor<IWithHostId>(m => m.HostId);
 
         if (options.HasRole(NodeOptions.SchedulerRole))
         {
-            // Order matters: each starter may use what the ones before it registered. Chains come last
-            // because remember-entities wakes them at once, and they immediately talk to the scheduler.
+            // Order matters: each starter may use what the ones before it registered. Chain books come last
+            // because remember-entities wakes them at once, and their chains immediately talk to the scheduler.
             builder
                 .WithSingleton<PredictorKey>("predictor", (system, _, _) => Props.Create(() => new PredictorActor(settings, DistributedPubSub.Get(system).Mediator)),
                     new ClusterSingletonOptions { Role = NodeOptions.SchedulerRole }, createProxyToo: true)
@@ -117,8 +117,8 @@ public static class TaskAffinityHosting
                         registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock, nodeMetrics)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
                 })
-                .WithShardRegion<ChainRegion>("chain", (_, registry, _) => id => FactoryProps.Of(() => new ChainEntity(
-                        id, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)),
+                .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings,
+                        state => Props.Create(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)))),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))

@@ -22,6 +22,8 @@ public sealed record TaskAffinitySettings
     public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan CheckpointMaxRedo { get; init; } = TimeSpan.FromSeconds(1);
+    public int ChainBooks { get; init; } = 16;
+    public int ChainBookSnapshotEvery { get; init; } = 500;
 
     public int SlotsPerNode { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
     public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -83,6 +85,8 @@ public sealed record TaskAffinitySettings
             PassivateFinishedAfter = reader.Duration("chains.passivate-finished-after", d.PassivateFinishedAfter, TimeSpan.Zero, TimeSpan.FromHours(24)),
             CheckpointInterval = reader.Duration("chains.checkpoint-interval", d.CheckpointInterval, TimeSpan.Zero, TimeSpan.FromSeconds(10)),
             CheckpointMaxRedo = reader.Duration("chains.checkpoint-max-redo", d.CheckpointMaxRedo, TimeSpan.Zero, TimeSpan.FromHours(1)),
+            ChainBooks = reader.Int("chains.books", d.ChainBooks, 1, 10_000),
+            ChainBookSnapshotEvery = reader.Int("chains.snapshot-every", d.ChainBookSnapshotEvery, 1, 1_000_000),
             SlotsPerNode = reader.Int("worker.slots", d.SlotsPerNode, 0, 1024),
             TaskTimeout = reader.Duration("worker.task-timeout", d.TaskTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(7)),
             OutcomeResendInterval = reader.Duration("worker.outcome-resend-interval", d.OutcomeResendInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),

@@ -41,6 +41,11 @@ internal static class Manifests
         (typeof(ChainFinishedEvent), "chain.ev.finished"),
         (typeof(ChainCheckpoint), "chain.ev.checkpoint"),
         (typeof(ChainSnapshot), "chain.snapshot"),
+        // chain books
+        (typeof(ChainBookProtocol.ChainsWritten), "chain.book.ev.written"),
+        (typeof(ChainBookProtocol.ChainBookSnapshot), "chain.book.snapshot"),
+        (typeof(ChainBookProtocol.ListChains), "chain.book.list"),
+        (typeof(ChainBookProtocol.BookChains), "chain.book.chains"),
         // scheduler
         (typeof(PlaceTask), "scheduler.place-task"),
         (typeof(WithdrawChain), "scheduler.withdraw-chain"),

@@ -38,7 +38,7 @@ public abstract class AdmissionSpec(SharedNode shared)
 
         result.Accepted.ShouldBeFalse(why);
         result.Reason.ShouldContain(reason, Case.Sensitive, why);
-        (await Node.EventsAsync($"chain-{chainId}")).ShouldBeEmpty();
+        (await Node.ChainEventsAsync(chainId)).ShouldBeEmpty();
         (await Node.Client.GetStatusAsync(chainId)).ShouldBeNull();
         await Good_chain_still_runs(); // the node is unharmed
     }
@@ -79,7 +79,7 @@ public abstract class AdmissionSpec(SharedNode shared)
         var result = await Node.Client.SubmitAsync("ack-after-persist", "tests", Linear(2));
 
         result.Accepted.ShouldBeTrue();
-        (await Node.EventsAsync("chain-ack-after-persist")).ShouldContain(e => e is ChainAccepted);
+        (await Node.ChainEventsAsync("ack-after-persist")).ShouldContain(e => e is ChainAccepted);
     }
 
     private async Task Good_chain_still_runs()

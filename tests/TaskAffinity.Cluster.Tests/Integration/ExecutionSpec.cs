@@ -35,7 +35,7 @@ public abstract class ExecutionSpec(SharedNode shared)
         finished.Phase.ShouldBe(ChainPhase.Completed);
 
         // ... so the journal holds two rows: the submission, and one checkpoint with every outcome and the end.
-        var rows = await Node.JournalAsync("chain-batched");
+        var rows = await Node.ChainJournalAsync("batched");
         rows.Count.ShouldBe(2);
         rows[0].ShouldBeOfType<ChainAccepted>();
         var checkpoint = rows[1].ShouldBeOfType<ChainCheckpoint>();
@@ -57,7 +57,7 @@ public abstract class ExecutionSpec(SharedNode shared)
         (third.Accepted, third.Duplicate).ShouldBe((true, true));
         await System.Threading.Tasks.Task.Delay(500); // room for a wrongful second run to show up
         new[] { "t1", "t2", "t3" }.Select(t => shared.Work.RunsOf("twice", t)).ShouldBe([1, 1, 1]);
-        (await Node.EventsAsync("chain-twice")).OfType<ChainAccepted>().Count().ShouldBe(1);
+        (await Node.ChainEventsAsync("twice")).OfType<ChainAccepted>().Count().ShouldBe(1);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public abstract class ExecutionSpec(SharedNode shared)
         var flaky = finished.Tasks.Single(t => t.TaskId == "f");
         flaky.Attempts.ShouldBe(3);
         shared.Flaky.RunsOf("flaky", "f").ShouldBe(3);
-        var events = await Node.EventsAsync("chain-flaky");
+        var events = await Node.ChainEventsAsync("flaky");
         events.OfType<TaskFailed>().Select(e => (e.Attempt, e.Final)).ShouldBe([(1, false), (2, false)]);
     }
 
@@ -124,7 +124,7 @@ public abstract class ExecutionSpec(SharedNode shared)
         byId["side"].Phase.ShouldBe(TaskPhase.Succeeded);
         shared.AlwaysFails.RunsOf("doomed", "bad").ShouldBe(2);
         shared.Work.RunsOf("doomed", "child").ShouldBe(0);
-        (await Node.EventsAsync("chain-doomed")).OfType<ChainFinishedEvent>().ShouldHaveSingleItem().Phase.ShouldBe(ChainPhase.Failed);
+        (await Node.ChainEventsAsync("doomed")).OfType<ChainFinishedEvent>().ShouldHaveSingleItem().Phase.ShouldBe(ChainPhase.Failed);
     }
 
     [Fact]

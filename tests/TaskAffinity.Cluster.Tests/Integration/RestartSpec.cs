@@ -55,7 +55,7 @@ public abstract class RestartSpec(DatabaseKind databaseKind, ITestOutputHelper o
         // ... exactly once, as the journal shows, and each task's outcome was recorded once
         foreach (var id in acknowledged)
         {
-            var events = await second.EventsAsync($"chain-{id}");
+            var events = await second.ChainEventsAsync(id);
             events.OfType<ChainFinishedEvent>().Count().ShouldBe(1, id);
             events.OfType<TaskSucceeded>().GroupBy(e => e.TaskId).ShouldAllBe(g => g.Count() == 1, id);
             events.OfType<TaskSucceeded>().Count().ShouldBe(Length, id);

@@ -87,17 +87,26 @@ internal sealed class TestNode : IAsyncDisposable
         return SchedulerReadiness.WaitAsync(System, s => s.WorkersOnline >= slots, TimeSpan.FromSeconds(30), "the node's workers did not come online");
     }
 
-    /// <summary>The events in the journal, with each chain checkpoint expanded into the outcomes it records.</summary>
-    public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId) =>
-        [.. (await JournalAsync(persistenceId)).SelectMany(e => e is ChainCheckpoint c ? c.Expand() : Enumerable.Repeat(e, 1))];
+    /// <summary>A chain's events as its book wrote them, with each checkpoint expanded into the outcomes and end it records.</summary>
+    public async Task<IReadOnlyList<object>> ChainEventsAsync(string chainId) =>
+        [.. (await ChainJournalAsync(chainId)).SelectMany(e => e is ChainCheckpoint c ? c.Expand() : Enumerable.Repeat(e, 1))];
 
-    /// <summary>The events in the journal as written, one per row.</summary>
-    public async Task<IReadOnlyList<object>> JournalAsync(string persistenceId)
+    /// <summary>A chain's entries in its book's journal rows (its submission, then its checkpoints), in the order written.</summary>
+    public async Task<IReadOnlyList<IChainEvent>> ChainJournalAsync(string chainId)
+    {
+        var book = ChainBookProtocol.BookOf(chainId, _host.Services.GetRequiredService<TaskAffinitySettings>().ChainBooks);
+        return [.. (await BookRowsAsync(book)).SelectMany(row =>
+            row.Accepted.Where(a => a.ChainId == chainId).Cast<IChainEvent>().Concat(row.Checkpoints.Where(c => c.ChainId == chainId)))];
+    }
+
+    /// <summary>A chain book's journal rows, in the order written (those before its last snapshot are deleted).</summary>
+    public async Task<IReadOnlyList<ChainBookProtocol.ChainsWritten>> BookRowsAsync(string bookId)
     {
         var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        return await journal.CurrentEventsByPersistenceId(persistenceId, 0L, long.MaxValue)
+        var rows = await journal.CurrentEventsByPersistenceId($"chain-{bookId}", 0L, long.MaxValue)
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), System.Materializer());
+        return [.. rows.OfType<ChainBookProtocol.ChainsWritten>()];
     }
 
     public async ValueTask DisposeAsync()

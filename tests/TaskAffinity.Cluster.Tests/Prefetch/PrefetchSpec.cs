@@ -89,7 +89,7 @@ public sealed class PrefetchSpec(ITestOutputHelper output) : IAsyncLifetime
         await node.Client.AwaitAsync(stalled, Patience);
         await Task.Delay(500); // room for a wrongful second run on the former holder to show up
         work.RunsOf("moved", "w").ShouldBe(1);
-        (await node.EventsAsync("chain-moved")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
+        (await node.ChainEventsAsync("moved")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class PrefetchSpec(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"returned after max-buffer-time: {metrics.Report(data).ReturnedExpired} times before it ran");
         await Task.Delay(500); // room for a wrongful second run to show up
         work.RunsOf("waits", "w").ShouldBe(1);
-        (await node.EventsAsync("chain-waits")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
+        (await node.ChainEventsAsync("waits")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PrefetchSpec(ITestOutputHelper output) : IAsyncLifetime
         finished.Phase.ShouldBe(ChainPhase.Completed);
         finished.Tasks[0].Attempts.ShouldBe(1); // a refusal is not a failed attempt
         picky.RunsOf("picky", "p").ShouldBe(2); // refused once, then run once
-        (await node.EventsAsync("chain-picky")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
+        (await node.ChainEventsAsync("picky")).OfType<TaskSucceeded>().ShouldHaveSingleItem();
 
         // the holder's profile for the type carries the refusal (even if it ran the task itself afterwards)
         double penalty = 0;

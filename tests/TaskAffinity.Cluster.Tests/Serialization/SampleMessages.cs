@@ -122,6 +122,12 @@ internal static class SampleMessages
             [new TaskSucceeded("chain-1", "copy-1", 2, "host-a/0", "out-1", 12.5, 30.25), new TaskSucceeded("chain-1", "view-1", 1, "host-a/0", "", 1, 2)],
             ChainPhase.Completed, At),
         new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At),
+        // chain books
+        new ChainBookProtocol.ChainsWritten([new ChainAccepted("chain-2", "app-1", Tasks, At)],
+            [new ChainCheckpoint("chain-1", [], [new TaskSucceeded("chain-1", "view-1", 1, "host-a/0", "", 1, 2)], null, At)]),
+        new ChainBookProtocol.ChainBookSnapshot([new ChainSnapshot("chain-1", "app-1", Tasks, Records, ChainPhase.Failed, At)]),
+        new ChainBookProtocol.ListChains("book-3"),
+        new ChainBookProtocol.BookChains("book-3", ["chain-1", "chain-2"]),
         // scheduler
         new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
             [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1"),

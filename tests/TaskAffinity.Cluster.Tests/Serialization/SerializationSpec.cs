@@ -127,6 +127,11 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         snapshot.Records.Count.ShouldBe(3);
         snapshot.Phase.ShouldBe(ChainPhase.Failed);
 
+        var row = Back<ChainBookProtocol.ChainsWritten>();
+        row.Accepted.ShouldHaveSingleItem().Tasks.Length.ShouldBe(SampleMessages.Tasks.Length);
+        row.Checkpoints.ShouldHaveSingleItem().Succeeded.ShouldHaveSingleItem().TaskId.ShouldBe("view-1");
+        Back<ChainBookProtocol.ChainBookSnapshot>().Chains.ShouldHaveSingleItem().Records.Count.ShouldBe(3);
+
         var online = Back<SlotOnline>();
         online.Slot.Path.ShouldBe(probe.Ref.Path);
         online.Slot.ShouldBe(probe.Ref);

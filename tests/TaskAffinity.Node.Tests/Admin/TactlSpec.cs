@@ -30,7 +30,7 @@ public sealed class TactlSpec(AdminNode node, ITestOutputHelper output)
     {
         var text = await Run("cluster-sharding", "region-stats");
         Regex.IsMatch(text, @"worker\s+akka\.tcp://\S+\s+1\s+4\b").ShouldBeTrue(text); // one shard (the host), four workers
-        Regex.IsMatch(text, @"chain\s+akka\.tcp://\S+\s+\d+\s+\d+").ShouldBeTrue(text);
+        Regex.IsMatch(text, @"chains\s+akka\.tcp://\S+\s+\d+\s+\d+").ShouldBeTrue(text);
     }
 
     [Fact]
