@@ -118,7 +118,7 @@ public static class TaskAffinityHosting
                     registry.Register<SchedulerKey>(scheduler);
                 })
                 .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings,
-                        state => Props.Create(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)))),
+                        state => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)))),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))
