@@ -18,7 +18,7 @@ namespace TaskAffinity.Cluster.Chains;
 /// A finished chain is kept for <c>chains.passivate-finished-after</c> for status queries and repeated
 /// submissions, then forgotten.
 /// </summary>
-internal sealed class ChainBook : ReceivePersistentActor
+internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
 {
     /// <summary>
     /// The shard region's name. Not "chain", the name of the region when every chain was an entity of its own,
@@ -28,6 +28,7 @@ internal sealed class ChainBook : ReceivePersistentActor
 
     private readonly TaskAffinitySettings _settings;
     private readonly Func<ChainState, Props> _chainProps;
+    private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Entry> _chains = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _children = new();
@@ -41,9 +42,10 @@ internal sealed class ChainBook : ReceivePersistentActor
     private bool _stopping;
     private long _incarnations;
 
-    public ChainBook(string bookId, TaskAffinitySettings settings, Func<ChainState, Props> chainProps)
+    public ChainBook(string bookId, TaskAffinitySettings settings, TimeProvider clock, Func<ChainState, Props> chainProps)
     {
         _settings = settings;
+        _clock = clock;
         _chainProps = chainProps;
         PersistenceId = $"chain-{bookId}";
 
@@ -63,6 +65,7 @@ internal sealed class ChainBook : ReceivePersistentActor
             if (!_writing) WriteRow();
         });
         Command<Idle>(OnIdle);
+        Command<Sweep>(_ => ForgetExpired());
         Command<Terminated>(t => OnTerminated(t.ActorRef));
         Command<ListChains>(list => Sender.Tell(new BookChains(list.BookId, [.. _chains.Keys.Order(StringComparer.Ordinal)])));
         Command<StopChain>(_ => StopAfterWriting());
@@ -82,13 +85,22 @@ internal sealed class ChainBook : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>A chain that throws is stopped, not restarted with stale state; the book starts it again from what is written.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private void OnRecovered()
     {
+        // Finished chains are kept from now on (their rows were applied at recovery); the others carry on.
+        var forgetAt = _clock.GetUtcNow() + _settings.PassivateFinishedAfter;
         foreach (var (chainId, entry) in _chains)
-            entry.Chain = Start(chainId, entry.State);
+        {
+            if (entry.State.IsFinished) entry.ForgetAt = forgetAt;
+            else entry.Chain = Start(chainId, entry.State);
+        }
+        var sweep = TimeSpan.FromTicks(Math.Clamp(_settings.PassivateFinishedAfter.Ticks / 4, TimeSpan.TicksPerSecond / 10, TimeSpan.TicksPerMinute));
+        Timers.StartPeriodicTimer("sweep", Sweep.Instance, sweep);
         if (_chains.Count > 0)
             _log.Info("Chain book {0} recovered {1} chains, {2} of them unfinished", PersistenceId, _chains.Count, _chains.Values.Count(e => !e.State.IsFinished));
     }
@@ -123,15 +135,27 @@ internal sealed class ChainBook : ReceivePersistentActor
 
     /// <summary>
     /// The chain stops taking messages and bounces any that reach it back here; it is stopped once it has
-    /// every message sent to it so far. A finished or never-accepted chain is forgotten.
+    /// every message sent to it so far. One never accepted is forgotten; a finished one is kept, without an
+    /// actor, until chains.passivate-finished-after has passed since it finished, then forgotten.
     /// </summary>
     private void OnIdle(Idle idle)
     {
         if (!_chains.TryGetValue(idle.ChainId, out var entry) || !Sender.Equals(entry.Chain)) return;
         entry.Chain = null;
-        if (!entry.State.IsAccepted || entry.State.IsFinished)
+        if (!entry.State.IsAccepted || entry.ForgetAt <= _clock.GetUtcNow())
             _chains.Remove(idle.ChainId);
         Sender.Tell(StopIdle.Instance);
+    }
+
+    private void ForgetExpired()
+    {
+        var now = _clock.GetUtcNow();
+        List<string>? expired = null;
+        foreach (var (chainId, entry) in _chains)
+            if (entry.Chain is null && entry.ForgetAt <= now)
+                (expired ??= []).Add(chainId);
+        foreach (var chainId in expired ?? [])
+            _chains.Remove(chainId);
     }
 
     private void OnTerminated(IActorRef chain)
@@ -197,7 +221,10 @@ internal sealed class ChainBook : ReceivePersistentActor
         }
         foreach (var checkpoint in row.Checkpoints.IsDefault ? [] : row.Checkpoints)
             if (_chains.TryGetValue(checkpoint.ChainId, out var entry) && entry.State.IsAccepted)
+            {
                 entry.State = entry.State.Apply(checkpoint);
+                if (checkpoint.Finished is not null) entry.ForgetAt = _clock.GetUtcNow() + _settings.PassivateFinishedAfter;
+            }
     }
 
     private void SaveSnapshot()
@@ -232,6 +259,12 @@ internal sealed class ChainBook : ReceivePersistentActor
     {
         public ChainState State { get; set; } = state;
         public IActorRef? Chain { get; set; }
+        public DateTimeOffset? ForgetAt { get; set; }
+    }
+
+    private sealed class Sweep
+    {
+        public static readonly Sweep Instance = new();
     }
 
     private sealed class Flush

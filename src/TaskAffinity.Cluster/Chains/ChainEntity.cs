@@ -24,6 +24,12 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
     private const string PassivateTimer = "passivate";
     private const string CheckpointTimer = "checkpoint";
     private const string AdoptTimer = "adopt";
+    /// <summary>
+    /// How long at most a chain with nothing to do (finished, or never accepted) stays an actor. Its book keeps
+    /// a finished chain's state for chains.passivate-finished-after and starts it again when asked: a finished
+    /// chain need not hold an actor and its timers meanwhile.
+    /// </summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(5);
 
     private readonly TaskAffinitySettings _settings;
     private readonly IActorRef _scheduler;
@@ -64,6 +70,8 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
+    private TimeSpan IdleAfter => MaxIdle < _settings.PassivateFinishedAfter ? MaxIdle : _settings.PassivateFinishedAfter;
+
     private void Running()
     {
         Receive<Written>(OnWritten);
@@ -94,7 +102,7 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
         if (_state.IsAccepted && !_state.IsFinished)
             StartRunning(resumed: true);
         else
-            Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
+            Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, IdleAfter);
     }
 
     /// <summary>
@@ -390,7 +398,7 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
         foreach (var watcher in _watchers)
             watcher.Tell(finished);
         _watchers.Clear();
-        Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, _settings.PassivateFinishedAfter);
+        Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, IdleAfter);
     }
 
     // ---- state and views ----

@@ -117,7 +117,7 @@ public static class TaskAffinityHosting
                         registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock, nodeMetrics)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
                 })
-                .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings,
+                .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings, clock,
                         state => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)))),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }

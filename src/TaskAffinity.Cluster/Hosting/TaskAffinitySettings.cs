@@ -19,7 +19,7 @@ public sealed record TaskAffinitySettings
     public ImmutableDictionary<TaskType, int> MaxRetriesByType { get; init; } = ImmutableDictionary<TaskType, int>.Empty;
     public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PassivateFinishedAfter { get; init; } = TimeSpan.FromMinutes(2);
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan CheckpointMaxRedo { get; init; } = TimeSpan.FromSeconds(1);
     public int ChainBooks { get; init; } = 16;

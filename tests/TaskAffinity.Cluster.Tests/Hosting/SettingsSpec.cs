@@ -39,7 +39,7 @@ public sealed class SettingsSpec : IDisposable
         settings.MaxRetriesFor("SnapshotCopy").ShouldBe(3);
         settings.LeaseCheckInterval.ShouldBe(TimeSpan.FromSeconds(3));
         settings.LeaseTimeout.ShouldBe(TimeSpan.FromSeconds(10));
-        settings.PassivateFinishedAfter.ShouldBe(TimeSpan.FromSeconds(30));
+        settings.PassivateFinishedAfter.ShouldBe(TimeSpan.FromMinutes(2));
         settings.CheckpointInterval.ShouldBe(TimeSpan.FromMilliseconds(100));
         settings.CheckpointMaxRedo.ShouldBe(TimeSpan.FromSeconds(1));
         settings.SlotsPerNode.ShouldBe(Math.Max(2, Environment.ProcessorCount * 2));
