@@ -30,6 +30,7 @@ public sealed record TaskAffinitySettings
     public TimeSpan OutcomeResendInterval { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan SlotHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
     public int WorkerSnapshotEvery { get; init; } = 50;
+    public TimeSpan WorkerSnapshotMinInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>A file each slot appends a line to when a task starts and ends ("" = none).</summary>
     public string RunLog { get; init; } = "";
@@ -92,6 +93,7 @@ public sealed record TaskAffinitySettings
             OutcomeResendInterval = reader.Duration("worker.outcome-resend-interval", d.OutcomeResendInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),
             SlotHeartbeat = reader.Duration("worker.slot-heartbeat", d.SlotHeartbeat, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
             WorkerSnapshotEvery = reader.Int("worker.snapshot-every", d.WorkerSnapshotEvery, 1, 100_000),
+            WorkerSnapshotMinInterval = reader.Duration("worker.snapshot-min-interval", d.WorkerSnapshotMinInterval, TimeSpan.Zero, TimeSpan.FromHours(1)),
             DrainTimeout = reader.Duration("worker.drain-timeout", d.DrainTimeout, TimeSpan.Zero, TimeSpan.FromHours(1)),
             RunLog = reader.String("worker.run-log", d.RunLog),
             PlacementPolicy = policy,

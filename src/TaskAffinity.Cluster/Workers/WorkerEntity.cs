@@ -56,6 +56,7 @@ internal sealed partial class WorkerEntity : ReceivePersistentActor, IWithTimers
     private readonly RecentKeys _recentlyDone = new(RecentlyDoneCapacity);
     private readonly RecentKeys _disowned = new(RecentlyDoneCapacity); // told the chain "not held", and when
     private int _outcomesSinceSnapshot;
+    private DateTimeOffset _lastSnapshot;
     private bool _publishQueued;
 
     public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor,
@@ -371,8 +372,9 @@ internal sealed partial class WorkerEntity : ReceivePersistentActor, IWithTimers
         _predictor().Tell(new TaskObserved(_state.WorkerId, task.ChainId, task.AppId, task.Spec.Type,
             task.History.IsDefault ? [] : task.History, lastType, _state.ProfileOf(task.Spec.Type),
             outcome.Duration.TotalMilliseconds, task.ExpectedDurationMs, task.Spec.InputBytes, !outcome.Succeeded, DateTimeOffset.UtcNow));
-        if (++_outcomesSinceSnapshot < _settings.WorkerSnapshotEvery) return;
+        if (++_outcomesSinceSnapshot < _settings.WorkerSnapshotEvery || Now - _lastSnapshot < _settings.WorkerSnapshotMinInterval) return;
         _outcomesSinceSnapshot = 0;
+        _lastSnapshot = Now;
         SaveSnapshot(_state);
     }
 

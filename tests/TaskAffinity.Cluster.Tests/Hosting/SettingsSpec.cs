@@ -47,6 +47,7 @@ public sealed class SettingsSpec : IDisposable
         settings.OutcomeResendInterval.ShouldBe(TimeSpan.FromSeconds(2));
         settings.SlotHeartbeat.ShouldBe(TimeSpan.FromSeconds(5));
         settings.WorkerSnapshotEvery.ShouldBe(50);
+        settings.WorkerSnapshotMinInterval.ShouldBe(TimeSpan.FromSeconds(5));
         settings.PlacementPolicy.ShouldBe("affinity");
         settings.Affinity.WeightsFor("SnapshotView").Duration.ShouldBe(0.8);
         settings.Affinity.WeightsFor("SnapshotCopy").ShouldBe(settings.Affinity.DefaultWeights);
