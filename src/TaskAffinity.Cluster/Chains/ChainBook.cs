@@ -67,7 +67,8 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         Command<Idle>(OnIdle);
         Command<Sweep>(_ => ForgetExpired());
         Command<Terminated>(t => OnTerminated(t.ActorRef));
-        Command<ListChains>(list => Sender.Tell(new BookChains(list.BookId, [.. _chains.Keys.Order(StringComparer.Ordinal)])));
+        Command<ListChains>(list => Sender.Tell(new BookChains(list.BookId,
+            [.. _chains.Where(c => c.Value.State.IsAccepted).Select(c => c.Key).Order(StringComparer.Ordinal)])));
         Command<StopChain>(_ => StopAfterWriting());
         Command<SaveSnapshotSuccess>(saved =>
         {

@@ -18,7 +18,7 @@ namespace TaskAffinity.Cluster.Chains;
 /// Decisions are made by <see cref="ChainState"/>; this actor applies and replies, and its
 /// <see cref="ChainBook"/> (its parent) writes what it must keep.
 /// </summary>
-internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
+internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string LeaseTimer = "leases";
     private const string PassivateTimer = "passivate";
@@ -103,37 +103,6 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
             StartRunning(resumed: true);
         else
             Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, IdleAfter);
-    }
-
-    /// <summary>
-    /// Tells the book this chain is idle. From then on messages that reach it go back to the book, which
-    /// hands them to the next incarnation, so that nothing (a submission above all) is handled by one about
-    /// to stop; the book stops it once it has every message sent to it before.
-    /// </summary>
-    private void PassivateSelf()
-    {
-        Timers.CancelAll();
-        Context.Parent.Tell(new Idle(_state.ChainId));
-        Become(() =>
-        {
-            Receive<StopIdle>(_ => Context.Stop(Self));
-            Receive<IWithChainId>(message => Context.Parent.Forward(message));
-            ReceiveAny(_ => { });
-        });
-    }
-
-    /// <summary>Asks the book to write an event; <paramref name="then"/> runs once it is written.</summary>
-    private void Write(IChainEvent e, Action then)
-    {
-        var token = ++_nextWrite;
-        _writes[token] = then;
-        Context.Parent.Tell(new Write(e, token));
-    }
-
-    private void OnWritten(Written written)
-    {
-        if (_writes.Remove(written.Token, out var then)) then();
-        if (_stopWhenWritten && _writes.Count == 0) Context.Stop(Self);
     }
 
     private void OnSubmit(SubmitChain submit)
@@ -380,15 +349,6 @@ internal sealed class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedSta
             _endWritten = true;
             OnChainFinished();
         });
-    }
-
-    /// <summary>Hand-off or shutdown: what is applied gets written before the chain stops.</summary>
-    private void StopAfterWriting()
-    {
-        if (_state.IsAccepted) _scheduler.Tell(new WithdrawChain(_state.ChainId));
-        WriteCheckpoint();
-        _stopWhenWritten = true;
-        if (_writes.Count == 0) Context.Stop(Self);
     }
 
     private void OnChainFinished()
