@@ -171,8 +171,8 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         {
             // It failed: start it again from what is written; what it held in memory (leases) it learns again.
             _log.Warning("Chain {0} stopped unexpectedly; starting it again from its book", chainId);
-            entry.Chain = entry.State.IsAccepted ? Start(chainId, entry.State) : null;
-            if (entry.Chain is null) _chains.Remove(chainId);
+            if (entry.State.IsAccepted) entry.Chain = Start(chainId, entry.State);
+            else _chains.Remove(chainId);
         }
     }
 

@@ -75,7 +75,7 @@ public sealed class ChainBookSpec : IAsyncLifetime
         for (var i = 0; i < 8; i++)
             await first.Client.RunAsync($"early-{i}", "tests", Linear(2), Patience);
         (await first.Client.SubmitAsync("late", "tests", [Task("a"), Task("b", "Slow", "a")])).Accepted.ShouldBeTrue();
-        await WaitUntil(() => slow.Runs.Count > 0);
+        await Poll.UntilAsync(() => slow.Runs.Count > 0, Patience);
         var rowsBefore = await RowsAsync(first);
         await first.DisposeAsync();
 
@@ -99,16 +99,6 @@ public sealed class ChainBookSpec : IAsyncLifetime
         }, hocon);
 
     private static Tasks.Task<IReadOnlyList<ChainsWritten>> RowsAsync(TestNode node) => node.BookRowsAsync(BookOf("any", 1));
-
-    private static async Tasks.Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Tasks.Task.Delay(20);
-        }
-    }
 
     public Tasks.Task InitializeAsync() => Tasks.Task.CompletedTask;
 

@@ -35,7 +35,7 @@ public abstract class RestartSpec(DatabaseKind databaseKind, ITestOutputHelper o
             if (result.Accepted) acknowledged.Add(id);
         }));
         acknowledged.Count.ShouldBe(ChainCount);
-        await WaitUntil(() => TotalRuns >= 40, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => TotalRuns >= 40, TimeSpan.FromSeconds(30));
 
         // act: stop the ActorSystem mid-run, then start a new one on the same database
         await first.DisposeAsync();
@@ -45,7 +45,7 @@ public abstract class RestartSpec(DatabaseKind databaseKind, ITestOutputHelper o
 
         await using var second = await StartNodeAsync();
         // Nobody asks anything yet: remembered chains must wake up and carry on by themselves.
-        await WaitUntil(() => TotalRuns >= runsAtStop + 10, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => TotalRuns >= runsAtStop + 10, TimeSpan.FromSeconds(30));
 
         // assert: every acknowledged chain completes ...
         var finished = await System.Threading.Tasks.Task.WhenAll(acknowledged.Select(id => second.Client.AwaitAsync(id, TimeSpan.FromSeconds(90))));
@@ -71,16 +71,6 @@ public abstract class RestartSpec(DatabaseKind databaseKind, ITestOutputHelper o
 
     private Task<TestNode> StartNodeAsync() =>
         TestNode.StartAsync(_dataDirectory, services => services.AddTaskHandler(_step), database: _database);
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition not met within {timeout}");
-            await System.Threading.Tasks.Task.Delay(20);
-        }
-    }
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(databaseKind);
 
