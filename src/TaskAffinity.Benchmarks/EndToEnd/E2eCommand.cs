@@ -22,9 +22,10 @@ internal static class E2eCommand
         var slots = new Option<int>("--slots") { Description = "Worker slots on the node (1 to 1024)", DefaultValueFactory = _ => 16 };
         var warmup = new Option<int>("--warmup") { Description = "Tasks run first and not measured (0 to 1000000)", DefaultValueFactory = _ => 2_000 };
         var hocon = new Option<string>("--hocon") { Description = "Extra HOCON for the node, e.g. to try a journal setting", DefaultValueFactory = _ => "" };
+        var allocations = new Option<bool>("--alloc-profile") { Description = "Also print what the measured phase allocated, by type (sampled)" };
         var command = new RootCommand("End-to-end throughput of one node: submit through the client, run no-op tasks, count what is persisted.")
         {
-            db, tasks, chainLength, inFlight, slots, warmup, hocon,
+            db, tasks, chainLength, inFlight, slots, warmup, hocon, allocations,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -35,7 +36,10 @@ internal static class E2eCommand
                 var other => (DatabaseKind?)null,
             };
             if (kind is null) return Fail($"--db: '{parsed.GetValue(db)}' is not sqlite or postgres");
-            var plan = new E2ePlan(kind.Value, parsed.GetValue(tasks), parsed.GetValue(chainLength), parsed.GetValue(inFlight), parsed.GetValue(slots), parsed.GetValue(warmup), parsed.GetValue(hocon) ?? "");
+            var plan = new E2ePlan(kind.Value, parsed.GetValue(tasks), parsed.GetValue(chainLength), parsed.GetValue(inFlight), parsed.GetValue(slots), parsed.GetValue(warmup), parsed.GetValue(hocon) ?? "")
+            {
+                AllocationProfile = parsed.GetValue(allocations),
+            };
             if (plan.Problem() is { } problem) return Fail(problem);
             try
             {
@@ -82,14 +86,22 @@ internal static class E2eCommand
             }
             var mark = await journal.MarkAsync();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var memoryBefore = MemoryUse.Now();
+            using var sampler = plan.AllocationProfile ? new AllocationSampler() : null;
+            sampler?.Start();
             var progress = new Progress<int>(done =>
             {
                 if (done % Math.Max(1, plan.Tasks / 10) < plan.ChainLength) Console.WriteLine($"  {done} tasks done");
             });
             var result = await E2eLoad.RunAsync(node.Client, "run", plan.Tasks, plan.ChainLength, plan.InFlight, progress, cancellationToken);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var memory = MemoryUse.Now() - memoryBefore;
+            sampler?.Stop();
             var rows = await journal.CountSinceAsync(mark);
             Print(plan, result, rows, await journal.SnapshotsAsync(), cpu);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"allocated per task: {memory.Bytes / 1024.0 / result.Tasks:0.0} KiB  (collections: gen0 {memory.Gen0}, gen1 {memory.Gen1}, gen2 {memory.Gen2}; paused {memory.Paused.TotalMilliseconds:0} ms)"));
+            sampler?.Print(top: 30);
             Console.WriteLine(await node.PredictorSummaryAsync());
         }
         finally
@@ -122,6 +134,8 @@ internal static class E2eCommand
 
 internal sealed record E2ePlan(DatabaseKind Database, int Tasks, int ChainLength, int InFlight, int Slots, int Warmup, string Hocon)
 {
+    public bool AllocationProfile { get; init; }
+
     public string? Problem() =>
         Tasks is < 1 or > 10_000_000 ? $"--tasks: {Tasks} is not from 1 to 10000000"
         : ChainLength is < 1 or > 1000 ? $"--chain-length: {ChainLength} is not from 1 to 1000"
@@ -129,4 +143,14 @@ internal sealed record E2ePlan(DatabaseKind Database, int Tasks, int ChainLength
         : Slots is < 1 or > 1024 ? $"--slots: {Slots} is not from 1 to 1024"
         : Warmup is < 0 or > 1_000_000 ? $"--warmup: {Warmup} is not from 0 to 1000000"
         : null;
+}
+
+/// <summary>What this process (node and client) allocated and collected: garbage is a large part of a task's cost.</summary>
+internal readonly record struct MemoryUse(long Bytes, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static MemoryUse Now() =>
+        new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public static MemoryUse operator -(MemoryUse a, MemoryUse b) =>
+        new(a.Bytes - b.Bytes, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused);
 }

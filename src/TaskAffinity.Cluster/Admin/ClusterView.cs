@@ -48,7 +48,7 @@ internal sealed class ClusterView : ReceiveActor, IWithTimers
     {
         (_settings, _metrics) = (settings, metrics);
         _keep = settings.Monitor.History;
-        mediator.Tell(new Subscribe(StatusTopic, Self));
+        mediator.Tell(new Subscribe(ViewTopic, Self));
         mediator.Tell(new Subscribe(HostTopic, Self));
         mediator.Tell(new Subscribe(ModelTopic, Self));
 

@@ -41,7 +41,8 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
     private ChainState _state;
     // Outcomes applied but not yet written, and the acknowledgements their workers get once they are.
     private readonly List<IChainEvent> _unwritten = [];
-    private readonly Dictionary<(string TaskId, int Attempt), OutcomeRecorded> _unacknowledged = new();
+    // Each goes straight to the worker entity that reported the outcome; if that one is gone, the next resends it.
+    private readonly Dictionary<(string TaskId, int Attempt), (OutcomeRecorded Ack, IActorRef Worker)> _unacknowledged = new();
     private double _unwrittenRunMs;
     private bool _endWritten; // the chain's end is in the journal: only then is anyone told it finished
     // Writes asked of the book and not yet answered, with what to do once each is written (in order).
@@ -316,7 +317,7 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
         _state = _state.ApplyOutcome(outcome);
         _metrics.Latency(_state.Graph![finished.TaskId].Type, _state.Tasks[finished.TaskId].LatencyMs);
         _unwritten.Add(outcome);
-        _unacknowledged[(finished.TaskId, finished.Attempt)] = ack;
+        _unacknowledged[(finished.TaskId, finished.Attempt)] = (ack, Sender.IsNobody() ? _workers : Sender);
         _unwrittenRunMs += finished.Outcome.Duration.TotalMilliseconds;
         if (_state.Tasks[finished.TaskId].IsFinal) _leases.Close(finished.TaskId);
         else _leases.Release(finished.TaskId); // failed, will be retried with the next attempt number
@@ -344,7 +345,7 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
             // Acknowledgements wait in _unacknowledged until written, so a resent outcome is not acknowledged early.
             foreach (var key in checkpoint.Outcomes)
                 if (_unacknowledged.Remove(key, out var ack))
-                    _workers.Tell(ack);
+                    ack.Worker.Tell(ack.Ack);
             if (checkpoint.Finished is null) return;
             _endWritten = true;
             OnChainFinished();

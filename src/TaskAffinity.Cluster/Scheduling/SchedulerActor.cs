@@ -70,6 +70,7 @@ internal sealed class SchedulerActor : ReceiveActor
         Receive<SubscribeAck>(ack => _log.Debug("Scheduler subscribed to {0}", ack.Subscribe.Topic));
         Receive<ModelSnapshot>(OnModel);
         Receive<WorkerStatus>(OnStatus);
+        Receive<Terminated>(t => _directory.ForgetEntity(t.ActorRef));
         Receive<MonitorProtocol.HostSample>(sample => _directory.UpdateHeat(sample.HostId, sample.Heat));
         Receive<SubmitChain>(OnSubmit);
         Receive<GetChainStatus>(query => _chains().Forward(query));
@@ -121,6 +122,8 @@ internal sealed class SchedulerActor : ReceiveActor
     private void OnStatus(WorkerStatus status)
     {
         _directory.Update(status, _clock.GetUtcNow());
+        if (status.Entity is { } entity && _directory.NoteEntity(status.WorkerId, entity))
+            Context.Watch(entity);
         if (_pending.Count > 0)
             PlacePending();
         else if (status is { Online: true, Running: 0, Queued: 0 } && _settings.Prefetch.Enabled)
@@ -189,8 +192,10 @@ internal sealed class SchedulerActor : ReceiveActor
         var stage = StageFor(place, chosen.HostId, profile?.ErrorRate ?? 0);
         foreach (var input in place.Spec.Inputs)
             _locations.Record(input.Key, chosen.HostId); // read there when it runs
-        _workers.Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
-            place.AppId, place.History, predicted, expectedMs, stage) { IssuedAt = _clock.GetUtcNow() });
+        // Straight to the worker's entity while it lives (two mailboxes fewer than its shard region); if it stopped
+        // with this on its way, the chain's lease check finds the task not held and places it again.
+        (_directory.EntityOf(workerId) ?? _workers).Tell(new AssignTask(workerId, place.ChainId, place.TaskId, place.Attempt, place.Spec,
+            place.AppId, place.History, predicted, expectedMs, stage) { IssuedAt = _clock.GetUtcNow(), Chain = replyTo });
         var decisive = PlacementTerms.Decisive(decision);
         _metrics.Placed(decision.Policy, decisive);
         replyTo.Tell(new TaskPlaced(place.ChainId, place.TaskId, place.Attempt, workerId, new PlacementExplanation(decision, decisive, chosen.HostId)));

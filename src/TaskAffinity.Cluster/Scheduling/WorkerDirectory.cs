@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka.Actor;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Workers.WorkerProtocol;
@@ -22,6 +23,7 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
     private readonly List<DateTimeOffset> _heardAt = [];
     private readonly List<WorkerCandidate> _view = []; // _current with the stale ones offline, handed to the policy
     private readonly Dictionary<string, double> _heat = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
 
     /// <summary>Heat changes smaller than this keep the candidates as they are, so the policy's per-object cache stays valid.</summary>
     public const double HeatStep = 0.02;
@@ -52,6 +54,28 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
             if (_current[i].HostId == hostId)
                 _current[i] = _current[i] with { Heat = heat };
     }
+
+    /// <summary>Remembers the worker's entity; true when it is one not seen before (to be watched).</summary>
+    public bool NoteEntity(string workerId, IActorRef entity)
+    {
+        if (_entities.TryGetValue(workerId, out var known) && known.Equals(entity)) return false;
+        _entities[workerId] = entity;
+        return true;
+    }
+
+    /// <summary>An entity stopped (passivated, moved, its node left): its worker is reached through the region again.</summary>
+    public void ForgetEntity(IActorRef entity)
+    {
+        foreach (var (workerId, known) in _entities)
+            if (known.Equals(entity))
+            {
+                _entities.Remove(workerId);
+                return;
+            }
+    }
+
+    /// <summary>The worker's live entity, as last published, or null when only its shard region can reach it.</summary>
+    public IActorRef? EntityOf(string workerId) => _entities.GetValueOrDefault(workerId);
 
     public double HeatOf(string hostId) => _heat.GetValueOrDefault(hostId);
 

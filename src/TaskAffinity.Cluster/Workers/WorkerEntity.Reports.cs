@@ -66,7 +66,7 @@ internal sealed partial class WorkerEntity
 
     private WorkerStatus Status() => new(
         _state.WorkerId, _state.HostId, _slot is not null && !Draining, _state.ServedTypes, _state.HostCapacity,
-        Waiting, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed);
+        Waiting, _running is null ? 0 : 1, _state.Token, _state.Completed, _state.Failed) { Entity = Self };
 
     /// <summary>
     /// Publishes the status once the messages already waiting here are handled: a busy worker changes several
@@ -80,11 +80,15 @@ internal sealed partial class WorkerEntity
         Self.Tell(PublishQueued.Instance);
     }
 
-    private void PublishNow()
+    private void PublishNow(bool heartbeat = false)
     {
         _publishQueued = false;
-        if (_state.IsRegistered)
-            _mediator.Tell(new Publish(StatusTopic, Status()));
+        if (!_state.IsRegistered) return;
+        var status = Status();
+        _mediator.Tell(new Publish(StatusTopic, status));
+        if (!heartbeat && status.Online == _viewOnline) return;
+        _viewOnline = status.Online;
+        _mediator.Tell(new Publish(ViewTopic, status));
     }
 
     private sealed class PublishQueued

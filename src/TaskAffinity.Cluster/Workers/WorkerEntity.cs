@@ -58,6 +58,7 @@ internal sealed partial class WorkerEntity : ReceivePersistentActor, IWithTimers
     private int _outcomesSinceSnapshot;
     private DateTimeOffset _lastSnapshot;
     private bool _publishQueued;
+    private bool? _viewOnline; // as last published to the view topic
 
     public WorkerEntity(string workerId, TaskAffinitySettings settings, Func<IActorRef> chains, IActorRef mediator, Func<IActorRef> predictor,
         PrefetchMetrics metrics, TimeProvider clock)
@@ -88,7 +89,7 @@ internal sealed partial class WorkerEntity : ReceivePersistentActor, IWithTimers
         Command<SlotGraceTick>(_ => AnswerEarlyQueries());
         Command<Terminated>(t => { if (t.ActorRef.Equals(_slot)) SlotLost(); });
         Command<ResendTick>(_ => ResendUnrecorded());
-        Command<StatusTick>(_ => Publish());
+        Command<StatusTick>(_ => PublishNow(heartbeat: true));
         Command<PublishQueued>(_ => PublishNow());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Worker {0}: snapshot failed", _state.WorkerId));
@@ -354,7 +355,7 @@ internal sealed partial class WorkerEntity : ReceivePersistentActor, IWithTimers
         // Reported even if we did not know we were running it (this entity restarted meanwhile): it is a real outcome.
         var finished = new TaskFinished(ran.ChainId, ran.TaskId, ran.Attempt, _state.WorkerId, ran.Outcome);
         _unrecorded[key] = finished;
-        Chains.Tell(finished);
+        (assigned?.Chain is { } chain && !chain.IsNobody() ? chain : Chains).Tell(finished);
 
         if (assigned is not null)
             Learn(assigned, ran.Outcome);

@@ -48,6 +48,13 @@ public static class WorkerProtocol
         /// coordinator) may arrive after its chain placed the task again: the worker then drops it.
         /// </summary>
         public DateTimeOffset? IssuedAt { get; init; }
+
+        /// <summary>
+        /// The chain incarnation that asked for the placement: the outcome goes straight to it, not through the
+        /// chain region (three mailboxes fewer per task). If it has stopped meanwhile, the outcome is lost there
+        /// and the worker's resend, through the region, reaches the next incarnation.
+        /// </summary>
+        public IActorRef? Chain { get; init; }
     }
 
     /// <summary>
@@ -77,10 +84,20 @@ public static class WorkerProtocol
     /// <summary>Published on the workers topic whenever the worker's load changes, and periodically.</summary>
     public sealed record WorkerStatus(
         string WorkerId, string HostId, bool Online, ImmutableHashSet<TaskType> ServedTypes, ResourceVector HostCapacity,
-        int Queued, int Running, WorkerToken Token, long Completed, long Failed) : IWithWorkerId;
+        int Queued, int Running, WorkerToken Token, long Completed, long Failed) : IWithWorkerId
+    {
+        /// <summary>The worker entity that published this: schedulers assign to it directly while it lives (see SchedulerActor).</summary>
+        public IActorRef? Entity { get; init; }
+    }
 
-    /// <summary>The Distributed Pub-Sub topic worker statuses are published on.</summary>
+    /// <summary>The Distributed Pub-Sub topic worker statuses are published on, at every change: for schedulers.</summary>
     public const string StatusTopic = "taskaffinity.workers";
+
+    /// <summary>
+    /// Where operators' views (every node's, clients' too) hear of workers: each heartbeat and whenever a worker
+    /// goes on or off line, not at every task. A view on a client process had cost every task two remote messages.
+    /// </summary>
+    public const string ViewTopic = "taskaffinity.workers.view";
 }
 
 /// <summary>Identifies one run of a task: chain, task and attempt. Deliveries are deduplicated by it.</summary>
