@@ -16,12 +16,7 @@ internal sealed partial class ChainEntity
     {
         Timers.CancelAll();
         Context.Parent.Tell(new Idle(_state.ChainId));
-        Become(() =>
-        {
-            Receive<StopIdle>(_ => Context.Stop(Self));
-            Receive<IWithChainId>(message => Context.Parent.Forward(message));
-            ReceiveAny(_ => { });
-        });
+        _phase = Phase.Idle;
     }
 
     /// <summary>Asks the book to write an event; <paramref name="then"/> runs once it is written.</summary>

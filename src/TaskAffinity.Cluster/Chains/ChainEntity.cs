@@ -18,7 +18,12 @@ namespace TaskAffinity.Cluster.Chains;
 /// Decisions are made by <see cref="ChainState"/>; this actor applies and replies, and its
 /// <see cref="ChainBook"/> (its parent) writes what it must keep.
 /// </summary>
-internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnboundedStash
+/// <remarks>
+/// An <see cref="UntypedActor"/> with a switch, not a ReceiveActor: a chain is an actor per submission, and a
+/// ReceiveActor builds its handler table at every start and every Become, which made a tenth of what each
+/// submission allocated.
+/// </remarks>
+internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnboundedStash
 {
     private const string LeaseTimer = "leases";
     private const string PassivateTimer = "passivate";
@@ -52,6 +57,14 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
     private readonly NodeMetrics _metrics;
     // Why each task went where it went (the scheduler's explanation), for operators; in memory only.
     private readonly Dictionary<string, TaskPlaced> _explanations = new();
+    private Phase _phase = Phase.Running;
+
+    private enum Phase
+    {
+        Running,
+        Accepting, // its submission is being written: everything else waits
+        Idle, // told its book it has nothing to do (see PassivateSelf)
+    }
 
     /// <param name="state">What the book has written of this chain (empty for a chain not yet submitted).</param>
     public ChainEntity(ChainState state, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
@@ -62,7 +75,6 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
         _workers = workers;
         _clock = clock;
         _state = state;
-        Running();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -73,25 +85,39 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
 
     private TimeSpan IdleAfter => MaxIdle < _settings.PassivateFinishedAfter ? MaxIdle : _settings.PassivateFinishedAfter;
 
-    private void Running()
+    protected override void OnReceive(object message)
     {
-        Receive<Written>(OnWritten);
-        Receive<SubmitChain>(OnSubmit);
-        Receive<GetChainStatus>(_ => ReplyOrNotFound(() => Sender.Tell(Status())));
-        Receive<WatchChain>(_ => ReplyOrNotFound(() => Watch(Sender)));
-        Receive<TaskPlaced>(OnPlaced);
-        Receive<PlacementFailed>(OnPlacementFailed);
-        Receive<TaskFinished>(OnFinished);
-        Receive<TaskLease>(OnLease);
-        Receive<TaskReturned>(OnReturned);
-        Receive<LeaseTick>(_ => CheckLeases());
-        Receive<CheckpointTick>(_ => WriteCheckpoint());
-        Receive<AdoptTick>(_ => DispatchReady());
-        Receive<StopChain>(_ => StopAfterWriting());
-        Receive<PassivateTick>(_ =>
+        switch (_phase)
         {
-            if (!_state.IsAccepted || _state.IsFinished) PassivateSelf();
-        });
+            case Phase.Accepting:
+                if (message is Written accepted) OnWritten(accepted);
+                else Stash.Stash();
+                return;
+            case Phase.Idle:
+                if (message is StopIdle) Context.Stop(Self);
+                else if (message is IWithChainId forBook) Context.Parent.Forward(forBook);
+                return;
+        }
+        switch (message)
+        {
+            case Written written: OnWritten(written); break;
+            case TaskFinished finished: OnFinished(finished); break;
+            case TaskPlaced placed: OnPlaced(placed); break;
+            case SubmitChain submit: OnSubmit(submit); break;
+            case GetChainStatus: ReplyOrNotFound(() => Sender.Tell(Status())); break;
+            case WatchChain: ReplyOrNotFound(() => Watch(Sender)); break;
+            case PlacementFailed failed: OnPlacementFailed(failed); break;
+            case TaskLease lease: OnLease(lease); break;
+            case TaskReturned returned: OnReturned(returned); break;
+            case LeaseTick: CheckLeases(); break;
+            case CheckpointTick: WriteCheckpoint(); break;
+            case AdoptTick: DispatchReady(); break;
+            case StopChain: StopAfterWriting(); break;
+            case PassivateTick:
+                if (!_state.IsAccepted || _state.IsFinished) PassivateSelf();
+                break;
+            default: Unhandled(message); break;
+        }
     }
 
     // ---- phase: accepting ----
@@ -125,11 +151,7 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
         var replyTo = Sender;
         var accepted = _state.DecideAccept(submit, validation.Graph!, Now).Single();
         // Until it is written, everything else waits (a second submission would otherwise be written too).
-        Become(() =>
-        {
-            Receive<Written>(OnWritten);
-            ReceiveAny(_ => Stash.Stash());
-        });
+        _phase = Phase.Accepting;
         Write(accepted, () =>
         {
             Apply(accepted);
@@ -137,7 +159,7 @@ internal sealed partial class ChainEntity : ReceiveActor, IWithTimers, IWithUnbo
                 _metrics.Submitted(task.Type);
             replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
             if (submit.Watch) Watch(replyTo);
-            Become(Running);
+            _phase = Phase.Running;
             Stash.UnstashAll();
             StartRunning();
         });

@@ -24,6 +24,9 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
     private readonly List<WorkerCandidate> _view = []; // _current with the stale ones offline, handed to the policy
     private readonly Dictionary<string, double> _heat = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
+    // Admission's rules change only when a worker comes, goes or changes what it serves: not per submission.
+    private AdmissionRules? _rules;
+    private DateTimeOffset _rulesUntil; // when the first worker they count could go stale
 
     /// <summary>Heat changes smaller than this keep the candidates as they are, so the policy's per-object cache stays valid.</summary>
     public const double HeatStep = 0.02;
@@ -36,9 +39,11 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
             status.HostCapacity, status.Queued, status.Running, status.Token) { Slots = 1, Heat = _heat.GetValueOrDefault(status.HostId) };
         if (_positions.TryGetValue(status.WorkerId, out var i))
         {
+            if (ChangesRules(_current[i], _heardAt[i], candidate, now)) _rules = null;
             (_current[i], _heardAt[i]) = (candidate, now);
             return;
         }
+        _rules = null;
         _positions[status.WorkerId] = _current.Count;
         _current.Add(candidate);
         _heardAt.Add(now);
@@ -102,11 +107,20 @@ internal sealed class WorkerDirectory(TimeSpan staleAfter)
         return _view;
     }
 
+    private bool ChangesRules(WorkerCandidate before, DateTimeOffset heardAt, WorkerCandidate now, DateTimeOffset at) =>
+        before.Online != now.Online || before.HostCapacity != now.HostCapacity || at - heardAt > staleAfter
+        || (!ReferenceEquals(before.ServedTypes, now.ServedTypes) && !before.ServedTypes.SetEquals(now.ServedTypes));
+
     /// <summary>What admission needs: the types some online worker serves and the largest host in each dimension.</summary>
     public AdmissionRules Rules(int maxTasksPerChain, DateTimeOffset now)
     {
+        if (_rules is { } known && known.MaxTasksPerChain == maxTasksPerChain && now <= _rulesUntil) return known;
         var online = Candidates(now).Where(c => c.Online).ToList();
         var largest = online.Aggregate(ResourceVector.Zero, (max, c) => max.Max(c.HostCapacity));
-        return new AdmissionRules(online.SelectMany(c => c.ServedTypes).ToImmutableHashSet(), largest, maxTasksPerChain);
+        _rulesUntil = DateTimeOffset.MaxValue;
+        for (var i = 0; i < _current.Count; i++)
+            if (_view[i].Online && _heardAt[i] + staleAfter < _rulesUntil)
+                _rulesUntil = _heardAt[i] + staleAfter;
+        return _rules = new AdmissionRules(online.SelectMany(c => c.ServedTypes).ToImmutableHashSet(), largest, maxTasksPerChain);
     }
 }

@@ -30,6 +30,7 @@ public static class Admission
                     ? $"no handler serves task type '{task.Type.Name}': no worker is online yet"
                     : $"no handler serves task type '{task.Type.Name}' (served: {string.Join(", ", rules.ServedTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})"));
 
+            if (task.Resources.FitsWithin(rules.LargestHost)) continue; // the usual case, without listing dimensions
             var largest = rules.LargestHost.Dimensions().ToDictionary(d => d.Name, d => d.Value);
             foreach (var (name, value) in task.Resources.Dimensions())
                 if (double.IsFinite(value) && value > largest[name]) // non-finite values are reported by the graph rules

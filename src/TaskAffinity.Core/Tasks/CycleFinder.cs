@@ -10,6 +10,7 @@ internal static class CycleFinder
 {
     public static IReadOnlyList<IReadOnlyList<string>> FindCycles(IReadOnlyList<TaskSpec> tasks)
     {
+        if (ListedInOrder(tasks)) return [];
         var known = tasks.Where(t => !string.IsNullOrWhiteSpace(t.Id))
             .GroupBy(t => t.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -58,5 +59,24 @@ internal static class CycleFinder
             reported.UnionWith(path);
         }
         return cycles;
+    }
+
+    /// <summary>
+    /// Whether every task comes after all it depends on, as applications usually list them: such a list is an
+    /// order of the graph, so it has no cycle (the common case, answered without building the graph).
+    /// </summary>
+    private static bool ListedInOrder(IReadOnlyList<TaskSpec> tasks)
+    {
+        var earlier = new HashSet<string>(tasks.Count, StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            if (task.Id is null) return false;
+            if (!task.DependsOn.IsDefault)
+                foreach (var dependency in task.DependsOn)
+                    if (dependency is null || !earlier.Contains(dependency))
+                        return false;
+            earlier.Add(task.Id);
+        }
+        return true;
     }
 }

@@ -14,11 +14,22 @@ public sealed class TaskGraph
     private TaskGraph(ImmutableArray<TaskSpec> tasks)
     {
         Tasks = tasks;
-        _byId = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        _dependents = tasks
-            .SelectMany(t => t.DependsOn.Select(d => (Parent: d, Child: t.Id)))
-            .GroupBy(e => e.Parent, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Child).ToImmutableArray(), StringComparer.Ordinal);
+        // Loops rather than LINQ: a graph is built for every submission, twice (admission, then the chain).
+        _byId = new Dictionary<string, TaskSpec>(tasks.Length, StringComparer.Ordinal);
+        var dependents = new Dictionary<string, ImmutableArray<string>.Builder>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            _byId.Add(task.Id, task);
+            foreach (var parent in task.DependsOn)
+            {
+                if (!dependents.TryGetValue(parent, out var children))
+                    dependents[parent] = children = ImmutableArray.CreateBuilder<string>(1);
+                children.Add(task.Id);
+            }
+        }
+        _dependents = new Dictionary<string, ImmutableArray<string>>(dependents.Count, StringComparer.Ordinal);
+        foreach (var (parent, children) in dependents)
+            _dependents[parent] = children.ToImmutable();
     }
 
     /// <summary>Tasks in submission order.</summary>
@@ -58,7 +69,7 @@ public sealed class TaskGraph
         }
 
         foreach (var task in tasks)
-            foreach (var dependency in task.DependsOn.Distinct())
+            foreach (var dependency in task.DependsOn) // distinct once normalized
             {
                 if (string.IsNullOrWhiteSpace(dependency))
                     problems.Add(new ValidationProblem(task.Id, "dependsOn", "lists an empty task id"));
@@ -81,11 +92,19 @@ public sealed class TaskGraph
     /// <summary>Rebuilds a graph from tasks that were validated before (e.g. when replaying a journal).</summary>
     public static TaskGraph FromValidated(ImmutableArray<TaskSpec> tasks) => new([.. tasks.Select(Normalize)]);
 
+    private static bool HasDuplicate(ImmutableArray<string> ids)
+    {
+        for (var i = 1; i < ids.Length; i++)
+            for (var j = 0; j < i; j++)
+                if (string.Equals(ids[i], ids[j], StringComparison.Ordinal))
+                    return true;
+        return false;
+    }
+
     /// <summary>Absent lists (e.g. left out of JSON) mean empty ones; duplicate dependencies mean one.</summary>
     private static TaskSpec Normalize(TaskSpec task)
     {
-        var normal = !task.DependsOn.IsDefault && !task.Inputs.IsDefault
-                     && task.DependsOn.Distinct(StringComparer.Ordinal).Count() == task.DependsOn.Length;
+        var normal = !task.DependsOn.IsDefault && !task.Inputs.IsDefault && !HasDuplicate(task.DependsOn);
         return normal ? task : task with
         {
             DependsOn = task.DependsOn.IsDefault ? [] : [.. task.DependsOn.Distinct(StringComparer.Ordinal)],

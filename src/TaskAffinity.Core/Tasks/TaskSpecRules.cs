@@ -15,9 +15,10 @@ internal static class TaskSpecRules
             yield return new ValidationProblem(id, "type",
                 $"'{task.Type.Name}' is not a task type name (letters, digits, '.', '-', '_'; 1 to 128 characters)");
 
-        foreach (var (name, value) in task.Resources.Dimensions())
-            if (value < 0 || double.IsNaN(value) || double.IsInfinity(value))
-                yield return new ValidationProblem(id, $"resources.{name}", $"must be a finite number >= 0, was {value}");
+        if (!FiniteAndNonNegative(task.Resources))
+            foreach (var (name, value) in task.Resources.Dimensions())
+                if (!FiniteAndNonNegative(value))
+                    yield return new ValidationProblem(id, $"resources.{name}", $"must be a finite number >= 0, was {value}");
 
         if (task.EstimatedDuration < TimeSpan.Zero)
             yield return new ValidationProblem(id, "estimatedDuration", $"must not be negative, was {task.EstimatedDuration}");
@@ -33,4 +34,10 @@ internal static class TaskSpecRules
                 yield return new ValidationProblem(id, $"inputs[{i}].sizeBytes", $"must not be negative, was {input.SizeBytes}");
         }
     }
+
+    private static bool FiniteAndNonNegative(double value) => double.IsFinite(value) && value >= 0;
+
+    private static bool FiniteAndNonNegative(ResourceVector r) =>
+        FiniteAndNonNegative(r.Cpu) && FiniteAndNonNegative(r.MemoryMb) && FiniteAndNonNegative(r.IoMbps)
+        && FiniteAndNonNegative(r.NetworkMbps) && FiniteAndNonNegative(r.Gpu);
 }
