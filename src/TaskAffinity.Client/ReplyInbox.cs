@@ -6,18 +6,27 @@ using static TaskAffinity.Cluster.Chains.ChainProtocol;
 namespace TaskAffinity.Client;
 
 /// <summary>
-/// One actor per client that receives the answers to submissions sent with <see cref="SubmitChain.Watch"/>:
-/// first the acknowledgement (or rejection), later the chain's end. A submit-and-wait then costs one request
-/// instead of two asks, each with its own temporary actor. Answers for chains nobody waits for any more are dropped.
+/// One actor per client that sends submissions made with <see cref="SubmitChain.Watch"/> and receives their
+/// answers: first the acknowledgement (or rejection), later the chain's end. A submit-and-wait then costs one
+/// request instead of two asks, each with its own temporary actor. Answers for chains nobody waits for any more
+/// are dropped.
 /// </summary>
+/// <remarks>
+/// Submissions waiting together in its mailbox go in one message (<see cref="SubmitChains"/>), and the node
+/// answers them together too (<see cref="SubmitChain.Batched"/>): an application with many chains in flight pays
+/// one remote message for many where each had cost its own. One alone goes at once, as it is.
+/// </remarks>
 internal sealed class ReplyInbox
 {
     private readonly ConcurrentDictionary<string, Waiter> _waiters = new(StringComparer.Ordinal);
 
-    public ReplyInbox(ActorSystem system) =>
-        Ref = system.ActorOf(Props.Create(() => new InboxActor(this)), $"client-replies-{Guid.NewGuid():N}");
+    public ReplyInbox(ActorSystem system, IActorRef router) =>
+        Ref = system.ActorOf(Props.Create(() => new InboxActor(this, router)), $"client-replies-{Guid.NewGuid():N}");
 
     public IActorRef Ref { get; }
+
+    /// <summary>Sends the submission (with others waiting to go); its answers come to this inbox.</summary>
+    public void Send(SubmitChain submit) => Ref.Tell(submit with { Watch = true, Batched = true });
 
     /// <summary>Null when this client already waits for a chain with that id (the caller asks the plain way instead).</summary>
     public Waiter? Open(string chainId)
@@ -52,8 +61,38 @@ internal sealed class ReplyInbox
         public TaskCompletionSource<ChainFinished> Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class InboxActor : ReceiveActor
+    private sealed class InboxActor(ReplyInbox inbox, IActorRef router) : UntypedActor
     {
-        public InboxActor(ReplyInbox inbox) => Receive<IWithChainId>(inbox.Deliver);
+        private readonly List<SubmitChain> _outgoing = [];
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case SubmitChain submit:
+                    _outgoing.Add(submit);
+                    if (_outgoing.Count == 1) Self.Tell(Flush.Instance); // after what already waits in the mailbox
+                    break;
+                case Flush:
+                    router.Tell(_outgoing.Count == 1 ? _outgoing[0] : new SubmitChains([.. _outgoing]));
+                    _outgoing.Clear();
+                    break;
+                case ChainReplies replies:
+                    foreach (var reply in replies.All())
+                        inbox.Deliver(reply);
+                    break;
+                case IWithChainId reply:
+                    inbox.Deliver(reply);
+                    break;
+                default:
+                    Unhandled(message);
+                    break;
+            }
+        }
+    }
+
+    private sealed class Flush
+    {
+        public static readonly Flush Instance = new();
     }
 }

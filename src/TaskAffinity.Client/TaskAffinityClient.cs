@@ -25,7 +25,7 @@ public sealed class TaskAffinityClient
         _system = system;
         _router = router;
         _settings = settings ?? new ClientSettings();
-        _inbox = new Lazy<ReplyInbox>(() => new ReplyInbox(system));
+        _inbox = new Lazy<ReplyInbox>(() => new ReplyInbox(system, router));
     }
 
     /// <summary>Submits a graph. Returns once the chain is persisted (acknowledged) or rejected with its reasons.</summary>
@@ -110,10 +110,10 @@ public sealed class TaskAffinityClient
         }
         try
         {
-            var submit = new SubmitChain(chainId, appId, tasks.ToImmutableArray()) { Watch = true };
+            var submit = new SubmitChain(chainId, appId, tasks.ToImmutableArray());
             for (var attempt = 1; ; attempt++)
             {
-                _router.Tell(submit, _inbox.Value.Ref);
+                _inbox.Value.Send(submit);
                 // WaitAsync drops its timer as soon as the answer comes (a Task.Delay would stay queued for the whole timeout).
                 if (await Answered(waiter.Answer.Task, _settings.AskTimeout, cancellationToken).ConfigureAwait(false)) break;
                 if (attempt >= _settings.SubmitAttempts)

@@ -42,7 +42,8 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Leases _leases = new();
-    private readonly HashSet<IActorRef> _watchers = new();
+    private readonly Dictionary<IActorRef, bool> _watchers = new(); // each with whether it takes batched replies
+    private readonly IActorRef _replies;
     private ChainState _state;
     // Outcomes applied but not yet written, and the acknowledgements their workers get once they are.
     private readonly List<IChainEvent> _unwritten = [];
@@ -67,8 +68,10 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     }
 
     /// <param name="state">What the book has written of this chain (empty for a chain not yet submitted).</param>
-    public ChainEntity(ChainState state, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, TimeProvider clock, NodeMetrics metrics)
+    public ChainEntity(ChainState state, TaskAffinitySettings settings, IActorRef scheduler, IActorRef workers, IActorRef replies, TimeProvider clock,
+        NodeMetrics metrics)
     {
+        _replies = replies;
         _metrics = metrics;
         _settings = settings;
         _scheduler = scheduler;
@@ -136,8 +139,8 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     {
         if (_state.IsAccepted)
         {
-            Sender.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: true));
-            if (submit.Watch) Watch(Sender);
+            Reply(Sender, new ChainAcknowledged(_state.ChainId, Duplicate: true), submit.Batched);
+            if (submit.Watch) Watch(Sender, submit.Batched);
             return;
         }
         // The scheduler validated already; checked again so that no path can persist an invalid graph.
@@ -157,18 +160,24 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
             Apply(accepted);
             foreach (var task in submit.Tasks)
                 _metrics.Submitted(task.Type);
-            replyTo.Tell(new ChainAcknowledged(_state.ChainId, Duplicate: false));
-            if (submit.Watch) Watch(replyTo);
+            Reply(replyTo, new ChainAcknowledged(_state.ChainId, Duplicate: false), submit.Batched);
+            if (submit.Watch) Watch(replyTo, submit.Batched);
             _phase = Phase.Running;
             Stash.UnstashAll();
             StartRunning();
         });
     }
 
-    private void Watch(IActorRef watcher)
+    private void Watch(IActorRef watcher, bool batched = false)
     {
-        if (_endWritten) watcher.Tell(Finished());
-        else _watchers.Add(watcher); // told once the end is written
+        if (_endWritten) Reply(watcher, Finished(), batched);
+        else _watchers[watcher] = batched; // told once the end is written
+    }
+
+    private void Reply(IActorRef to, IWithChainId reply, bool batched)
+    {
+        if (batched) _replies.Tell(new ReplyBatcher.Send(to, reply));
+        else to.Tell(reply);
     }
 
     private void ReplyOrNotFound(Action reply)
@@ -378,8 +387,8 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     {
         Timers.Cancel(LeaseTimer);
         var finished = Finished();
-        foreach (var watcher in _watchers)
-            watcher.Tell(finished);
+        foreach (var (watcher, batched) in _watchers)
+            Reply(watcher, finished, batched);
         _watchers.Clear();
         Timers.StartSingleTimer(PassivateTimer, PassivateTick.Instance, IdleAfter);
     }

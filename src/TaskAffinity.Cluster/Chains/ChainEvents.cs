@@ -30,6 +30,7 @@ public sealed record ChainCheckpoint(
     string ChainId, ImmutableArray<TaskFailed> Failed, ImmutableArray<TaskSucceeded> Succeeded, ChainPhase? Finished, DateTimeOffset At) : IChainEvent
 {
     /// <summary>The (task, attempt) of every outcome recorded here.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<(string TaskId, int Attempt)> Outcomes =>
         (Failed.IsDefault ? [] : Failed.Select(f => (f.TaskId, f.Attempt)))
         .Concat(Succeeded.IsDefault ? [] : Succeeded.Select(s => (s.TaskId, s.Attempt)));

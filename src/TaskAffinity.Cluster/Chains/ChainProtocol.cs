@@ -16,6 +16,25 @@ public static class ChainProtocol
         /// <see cref="WatchChain"/>, which saves a second request per chain. Like a watch, held in memory only.
         /// </summary>
         public bool Watch { get; init; }
+
+        /// <summary>
+        /// The submitter (a client's inbox) also takes its answers in a <see cref="ChainReplies"/> with others:
+        /// under load a node then sends one message for many answers to the same client.
+        /// </summary>
+        public bool Batched { get; init; }
+    }
+
+    /// <summary>Several submissions from one client in one message (each answered as if sent alone).</summary>
+    public sealed record SubmitChains(ImmutableArray<SubmitChain> Chains) : ITaskAffinityMessage;
+
+    /// <summary>Answers to several chains for one client inbox, in this order: acknowledgements, rejections, ends.</summary>
+    public sealed record ChainReplies(ImmutableArray<ChainAcknowledged> Acknowledged, ImmutableArray<Rejected> Rejected, ImmutableArray<ChainFinished> Finished)
+        : ITaskAffinityMessage
+    {
+        public IEnumerable<IWithChainId> All() =>
+            (Acknowledged.IsDefault ? [] : Acknowledged.Cast<IWithChainId>())
+            .Concat(Rejected.IsDefault ? [] : Rejected)
+            .Concat(Finished.IsDefault ? [] : Finished);
     }
 
     public sealed record ChainAcknowledged(string ChainId, bool Duplicate) : IWithChainId;

@@ -12,6 +12,9 @@ public sealed class TaskRouter;
 
 public sealed class SchedulerKey;
 
+/// <summary>The node's <see cref="Chains.ReplyBatcher"/>.</summary>
+public sealed class RepliesKey;
+
 public sealed class SlotsKey;
 
 /// <summary>The proxy of the predictor singleton.</summary>

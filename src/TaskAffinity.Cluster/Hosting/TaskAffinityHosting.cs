@@ -116,9 +116,10 @@ public static class TaskAffinityHosting
                     var scheduler = system.ActorOf(Props.Create(() => new SchedulerActor(settings, () => registry.Get<ChainRegion>(),
                         registry.Get<WorkerRegion>(), DistributedPubSub.Get(system).Mediator, policy, clock, nodeMetrics)), "scheduler");
                     registry.Register<SchedulerKey>(scheduler);
+                    registry.Register<RepliesKey>(system.ActorOf(Props.Create(() => new ReplyBatcher()), "replies"));
                 })
                 .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings, clock,
-                        state => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), clock, nodeMetrics)))),
+                        state => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), registry.Get<RepliesKey>(), clock, nodeMetrics)))),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))

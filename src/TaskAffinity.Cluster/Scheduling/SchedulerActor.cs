@@ -73,6 +73,11 @@ internal sealed class SchedulerActor : ReceiveActor
         Receive<Terminated>(t => _directory.ForgetEntity(t.ActorRef));
         Receive<MonitorProtocol.HostSample>(sample => _directory.UpdateHeat(sample.HostId, sample.Heat));
         Receive<SubmitChain>(OnSubmit);
+        Receive<SubmitChains>(many =>
+        {
+            foreach (var submit in many.Chains.IsDefault ? [] : many.Chains)
+                OnSubmit(submit); // each answered to the sender of the whole, as if sent alone
+        });
         Receive<GetChainStatus>(query => _chains().Forward(query));
         Receive<WatchChain>(watch => _chains().Forward(watch));
         Receive<PlaceTask>(OnPlace);

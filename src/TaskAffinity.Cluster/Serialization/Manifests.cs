@@ -22,6 +22,8 @@ internal static class Manifests
     [
         // chain protocol
         (typeof(SubmitChain), "chain.submit"),
+        (typeof(SubmitChains), "chain.submit-many"),
+        (typeof(ChainReplies), "chain.replies"),
         (typeof(ChainAcknowledged), "chain.acknowledged"),
         (typeof(Rejected), "chain.rejected"),
         (typeof(GetChainStatus), "chain.get-status"),

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace TaskAffinity.Core.Tasks;
 
@@ -30,10 +31,14 @@ public sealed record TaskSpec
     /// <summary>Ids of tasks in the same chain that must succeed before this one may run.</summary>
     public ImmutableArray<string> DependsOn { get; init; } = ImmutableArray<string>.Empty;
 
+    // Worked out from the fields, so not written with them (every submission and journal row carried all three).
+    [JsonIgnore]
     public long PayloadBytes => System.Text.Encoding.UTF8.GetByteCount(Payload ?? "");
 
+    [JsonIgnore]
     public long InputBytes => Inputs.IsDefault ? 0 : Inputs.Sum(i => i.SizeBytes);
 
     /// <summary>The handler name that serves this task: the explicit code pointer or else the type name.</summary>
+    [JsonIgnore]
     public string HandlerName => string.IsNullOrEmpty(Handler) ? Type.Name : Handler;
 }

@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using static TaskAffinity.Cluster.Chains.ChainProtocol;
+
+namespace TaskAffinity.Cluster.Chains;
+
+/// <summary>
+/// One per scheduler node: sends the answers of its chains to client inboxes that take them together
+/// (<see cref="SubmitChain.Batched"/>), those waiting for the same inbox in one <see cref="ChainReplies"/>.
+/// An answer waits only for the messages already in this actor's mailbox, so when few come each goes alone at
+/// once; under load one remote message carries many, where each had cost its own envelope and serialization.
+/// </summary>
+internal sealed class ReplyBatcher : UntypedActor
+{
+    private readonly Dictionary<IActorRef, List<IWithChainId>> _waiting = new();
+    private bool _flushQueued;
+
+    /// <summary>Send <see cref="Reply"/> to <see cref="To"/> with the others waiting for it.</summary>
+    public sealed record Send(IActorRef To, IWithChainId Reply);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Send send:
+                if (!_waiting.TryGetValue(send.To, out var replies))
+                    _waiting[send.To] = replies = [];
+                replies.Add(send.Reply);
+                if (_flushQueued) return;
+                _flushQueued = true;
+                Self.Tell(Flush.Instance);
+                break;
+            case Flush:
+                _flushQueued = false;
+                foreach (var (to, waiting) in _waiting)
+                    to.Tell(waiting.Count == 1 ? waiting[0] : Together(waiting));
+                _waiting.Clear();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private static ChainReplies Together(List<IWithChainId> replies) => new(
+        [.. replies.OfType<ChainAcknowledged>()], [.. replies.OfType<Rejected>()], [.. replies.OfType<ChainFinished>()]);
+
+    private sealed class Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+}
