@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using TaskAffinity.Cluster;
+using TaskAffinity.Cluster.Chains;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
 
 namespace TaskAffinity.Client;
@@ -12,9 +13,10 @@ namespace TaskAffinity.Client;
 /// are dropped.
 /// </summary>
 /// <remarks>
-/// Submissions waiting together in its mailbox go in one message (<see cref="SubmitChains"/>), and the node
-/// answers them together too (<see cref="SubmitChain.Batched"/>): an application with many chains in flight pays
-/// one remote message for many where each had cost its own. One alone goes at once, as it is.
+/// Submissions made within a millisecond of each other go in one message (<see cref="SubmitChains"/>, see
+/// <see cref="FlushTimer"/>), and the node answers them together too (<see cref="SubmitChain.Batched"/>): an
+/// application with many chains in flight pays one remote message for many where each had cost its own. A
+/// submission made when none went for a millisecond goes at once, as it is.
 /// </remarks>
 internal sealed class ReplyInbox
 {
@@ -64,6 +66,7 @@ internal sealed class ReplyInbox
     private sealed class InboxActor(ReplyInbox inbox, IActorRef router) : UntypedActor
     {
         private readonly List<SubmitChain> _outgoing = [];
+        private readonly FlushTimer _timer = new(Flush.Instance);
 
         protected override void OnReceive(object message)
         {
@@ -71,11 +74,12 @@ internal sealed class ReplyInbox
             {
                 case SubmitChain submit:
                     _outgoing.Add(submit);
-                    if (_outgoing.Count == 1) Self.Tell(Flush.Instance); // after what already waits in the mailbox
+                    if (_outgoing.Count == 1) _timer.Schedule(Self);
                     break;
                 case Flush:
                     router.Tell(_outgoing.Count == 1 ? _outgoing[0] : new SubmitChains([.. _outgoing]));
                     _outgoing.Clear();
+                    _timer.Flushed();
                     break;
                 case ChainReplies replies:
                     foreach (var reply in replies.All())

@@ -7,12 +7,13 @@ namespace TaskAffinity.Cluster.Chains;
 /// <summary>
 /// One per scheduler node: sends the answers of its chains to client inboxes that take them together
 /// (<see cref="SubmitChain.Batched"/>), those waiting for the same inbox in one <see cref="ChainReplies"/>.
-/// An answer waits only for the messages already in this actor's mailbox, so when few come each goes alone at
-/// once; under load one remote message carries many, where each had cost its own envelope and serialization.
+/// When few come each goes alone at once; under load those of a millisecond go together (see <see cref="FlushTimer"/>),
+/// one remote message for many where each had cost its own envelope and serialization.
 /// </summary>
 internal sealed class ReplyBatcher : UntypedActor
 {
     private readonly Dictionary<IActorRef, List<IWithChainId>> _waiting = new();
+    private readonly FlushTimer _timer = new(Flush.Instance);
     private bool _flushQueued;
 
     /// <summary>Send <see cref="Reply"/> to <see cref="To"/> with the others waiting for it.</summary>
@@ -28,13 +29,14 @@ internal sealed class ReplyBatcher : UntypedActor
                 replies.Add(send.Reply);
                 if (_flushQueued) return;
                 _flushQueued = true;
-                Self.Tell(Flush.Instance);
+                _timer.Schedule(Self);
                 break;
             case Flush:
                 _flushQueued = false;
                 foreach (var (to, waiting) in _waiting)
                     to.Tell(waiting.Count == 1 ? waiting[0] : Together(waiting));
                 _waiting.Clear();
+                _timer.Flushed();
                 break;
             default:
                 Unhandled(message);
