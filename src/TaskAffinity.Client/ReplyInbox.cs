@@ -67,6 +67,7 @@ internal sealed class ReplyInbox
     {
         private readonly List<SubmitChain> _outgoing = [];
         private readonly FlushTimer _timer = new(Flush.Instance);
+        private bool _flushQueued;
 
         protected override void OnReceive(object message)
         {
@@ -74,12 +75,16 @@ internal sealed class ReplyInbox
             {
                 case SubmitChain submit:
                     _outgoing.Add(submit);
-                    if (_outgoing.Count == 1) _timer.Schedule(Self);
+                    if (_outgoing.Count >= FlushTimer.MaxBatch) Send();
+                    else if (_outgoing.Count == 1 && !_flushQueued)
+                    {
+                        _flushQueued = true;
+                        _timer.Schedule(Self);
+                    }
                     break;
                 case Flush:
-                    router.Tell(_outgoing.Count == 1 ? _outgoing[0] : new SubmitChains([.. _outgoing]));
-                    _outgoing.Clear();
-                    _timer.Flushed();
+                    _flushQueued = false;
+                    Send();
                     break;
                 case ChainReplies replies:
                     foreach (var reply in replies.All())
@@ -92,6 +97,14 @@ internal sealed class ReplyInbox
                     Unhandled(message);
                     break;
             }
+        }
+
+        private void Send()
+        {
+            if (_outgoing.Count == 0) return; // a full batch went before the flush came
+            router.Tell(_outgoing.Count == 1 ? _outgoing[0] : new SubmitChains([.. _outgoing]));
+            _outgoing.Clear();
+            _timer.Flushed();
         }
     }
 

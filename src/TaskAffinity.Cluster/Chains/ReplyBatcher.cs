@@ -27,6 +27,13 @@ internal sealed class ReplyBatcher : UntypedActor
                 if (!_waiting.TryGetValue(send.To, out var replies))
                     _waiting[send.To] = replies = [];
                 replies.Add(send.Reply);
+                if (replies.Count >= FlushTimer.MaxBatch)
+                {
+                    send.To.Tell(Together(replies));
+                    _waiting.Remove(send.To);
+                    _timer.Flushed();
+                    return;
+                }
                 if (_flushQueued) return;
                 _flushQueued = true;
                 _timer.Schedule(Self);
