@@ -138,8 +138,9 @@ internal sealed class SlotActor : ReceiveActor, IWithTimers
         using var _ = context; // unpins the inputs it read
         try
         {
-            // WaitAsync bounds the wait even for a handler that ignores its cancellation token.
-            var output = await Task.Run(() => handler.HandleAsync(context, cts.Token)).WaitAsync(timeout).ConfigureAwait(false);
+            // WaitAsync bounds the wait even for a handler that ignores its cancellation token (on the same token,
+            // so one timer per task, not two).
+            var output = await Task.Run(() => handler.HandleAsync(context, cts.Token)).WaitAsync(cts.Token).ConfigureAwait(false);
             return TaskOutcome.Success(clock.Elapsed, context.ResourcesUsed ?? requested, context.BytesRead, output ?? "");
         }
         catch (TaskRefusedException e) when (context.Prefetched)

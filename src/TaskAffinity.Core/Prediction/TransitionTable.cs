@@ -57,7 +57,26 @@ public sealed record TransitionTable(ImmutableArray<TransitionRow> Rows)
 {
     public static readonly TransitionTable Empty = new(ImmutableArray<TransitionRow>.Empty);
 
-    public double P(TaskType from, TaskType to) => Next(from).P(to);
+    /// <summary>
+    /// P(<paramref name="to"/> | <paramref name="from"/>), as <see cref="Next"/> would give it, without building the
+    /// whole distribution: the scheduler asks this at every placement.
+    /// </summary>
+    public double P(TaskType from, TaskType to)
+    {
+        if (Rows.IsDefaultOrEmpty) return 0;
+        foreach (var row in Rows)
+        {
+            if (row.From != from) continue;
+            double total = 0, matching = 0;
+            foreach (var (type, weight) in Pairs(row))
+            {
+                total += weight;
+                if (type == to) matching += weight;
+            }
+            return total > 0 ? matching / total : 0;
+        }
+        return Marginal().P(to);
+    }
 
     public NextTypeDistribution Next(TaskType? from)
     {
