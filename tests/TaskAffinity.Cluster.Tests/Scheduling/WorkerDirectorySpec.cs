@@ -171,4 +171,35 @@ public sealed class WorkerDirectorySpec
         directory.Update(Status("h1/0", queued: 1), Now);
         directory.Find("h1/0")!.Heat.ShouldBe(0.8); // a later status keeps the host's heat
     }
+
+    [Fact]
+    public void Rules_kept_between_submissions_follow_every_change_that_alters_them()
+    {
+        var directory = new WorkerDirectory(StaleAfter);
+        directory.Update(Status("host-a/0", types: ["SnapshotCreate"]), Now);
+        directory.Rules(10, Now).ServedTypes.ShouldBe([new TaskType("SnapshotCreate")]);
+
+        directory.Update(Status("host-a/0", queued: 3, types: ["SnapshotCreate"]), Now.AddSeconds(1));
+        directory.Rules(10, Now.AddSeconds(1)).ShouldBeSameAs(directory.Rules(10, Now.AddSeconds(2)), "a load change keeps them");
+
+        directory.Update(Status("host-b/0", types: ["SnapshotCopy"]), Now.AddSeconds(2));
+        directory.Rules(10, Now.AddSeconds(2)).ServedTypes.ShouldBe([new TaskType("SnapshotCreate"), new TaskType("SnapshotCopy")], ignoreOrder: true);
+
+        directory.Update(Status("host-b/0", types: ["SnapshotCopy", "SnapshotView"]), Now.AddSeconds(3));
+        directory.Rules(10, Now.AddSeconds(3)).ServedTypes.ShouldContain(new TaskType("SnapshotView"));
+
+        directory.Update(Status("host-b/0", capacity: new ResourceVector(64, 4096, 100, 100, 0), types: ["SnapshotCopy"]), Now.AddSeconds(4));
+        directory.Rules(10, Now.AddSeconds(4)).LargestHost.Cpu.ShouldBe(64);
+
+        directory.Update(Status("host-b/0", online: false, types: ["SnapshotCopy"]), Now.AddSeconds(5));
+        directory.Rules(10, Now.AddSeconds(5)).ServedTypes.ShouldBe([new TaskType("SnapshotCreate")]);
+
+        // host-a was last heard at Now + 1 s: once that is older than the stale interval, its type goes too
+        directory.Rules(10, Now.AddSeconds(1) + StaleAfter).ServedTypes.ShouldNotBeEmpty();
+        directory.Rules(10, Now.AddSeconds(2) + StaleAfter).ServedTypes.ShouldBeEmpty();
+        directory.Rules(20, Now.AddSeconds(2) + StaleAfter).MaxTasksPerChain.ShouldBe(20);
+
+        directory.Update(Status("host-a/0", types: ["SnapshotCreate"]), Now.AddSeconds(30));
+        directory.Rules(10, Now.AddSeconds(30)).ServedTypes.ShouldBe([new TaskType("SnapshotCreate")], "heard again after going stale");
+    }
 }

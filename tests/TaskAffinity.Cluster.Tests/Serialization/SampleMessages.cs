@@ -100,6 +100,9 @@ internal static class SampleMessages
         // chain protocol
         new SubmitChain("chain-1", "app-1", Tasks),
         new SubmitChain("chain-1", "app-1", Tasks) { Watch = true },
+        new SubmitChains([new SubmitChain("chain-1", "app-1", Tasks) { Watch = true, Batched = true }, new SubmitChain("chain-2", "app-1", Tasks)]),
+        new ChainReplies([new ChainAcknowledged("chain-2", false)], [new Rejected("chain-3", [new ValidationProblem(null, "tasks", "empty")])],
+            [new ChainFinished("chain-1", ChainPhase.Completed, Views)]),
         new ChainAcknowledged("chain-1", true),
         new Rejected("chain-1", [new ValidationProblem("copy-1", "dependsOn", "cycle"), new ValidationProblem(null, "tasks", "empty")]),
         new GetChainStatus("chain-1"),
@@ -143,6 +146,7 @@ internal static class SampleMessages
             [new PrefetchCandidate(new DataRef("vol-01/snap-2/index", 1_048_576), 0.75, "chain-1/view-1 in 1")])
         {
             IssuedAt = new DateTimeOffset(2026, 11, 24, 5, 30, 0, TimeSpan.Zero),
+            Chain = slot, // any actor ref: it travels as its path
         },
         new QueryTask("host-b/3", "chain-1", "copy-1", 2),
         new OutcomeRecorded("host-b/3", "chain-1", "copy-1", 2),
@@ -151,6 +155,7 @@ internal static class SampleMessages
         new GetWorkerStatus("host-b/3"),
         new ReleaseBuffered("host-b/3", "host-a/0", Served, 2),
         new WorkerStatus("host-b/3", "host-b", true, Served, Capacity, 5, 1, Token, 42, 7),
+        new WorkerStatus("host-b/3", "host-b", true, Served, Capacity, 5, 1, Token, 42, 7) { Entity = slot },
         new WorkerRegistered("host-b/3", "host-b", Served, Capacity),
         new WorkerState("host-b/3", "host-b", Served, Capacity, 42, 7, Token, ImmutableDictionary<TaskType, TaskTypeProfile>.Empty.Add(new TaskType("SnapshotCopy"), SampleProfile)),
         // predictor protocol and snapshot

@@ -51,4 +51,19 @@ public class PlacementModelSpec
         distribution.Confidence.ShouldBe(0.6);
         NextTypeDistribution.Empty.Top.ShouldBeNull();
     }
+
+    [Fact]
+    public void A_single_probability_is_the_one_the_whole_distribution_gives()
+    {
+        // rows unnormalised, with a repeated type, a zero and a NaN, as a table built elsewhere may carry them
+        var table = new TransitionTable([
+            new TransitionRow("A", [new TypeProbability("X", 3), new TypeProbability("Y", 1), new TypeProbability("X", 1), new TypeProbability("Z", 0)]),
+            new TransitionRow("B", [new TypeProbability("Y", double.NaN), new TypeProbability("Z", 0.2)]),
+            new TransitionRow("C", []),
+        ]);
+        foreach (var from in new TaskType[] { "A", "B", "C", "Q" })
+            foreach (var to in new TaskType[] { "X", "Y", "Z", "W" })
+                table.P(from, to).ShouldBe(table.Next(from).P(to), 1e-12, $"P({to} | {from})");
+        table.P("A", "X").ShouldBe(0.8, 1e-12);
+    }
 }
