@@ -20,7 +20,7 @@ public sealed class TaskAffinitySerializer : SerializerWithStringManifest
     {
         _options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            Converters = { new JsonStringEnumConverter(), new ActorRefJsonConverter(system) },
+            Converters = { new JsonStringEnumConverter(), new ActorRefJsonConverter(system), new TaskSpecJsonConverter() },
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
     }

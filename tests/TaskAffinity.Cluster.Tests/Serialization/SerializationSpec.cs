@@ -26,7 +26,7 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     {
     }
 
-    private static Config Config() =>
+    internal static Config Config() =>
         ConfigurationFactory.ParseString("""
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp.hostname = 127.0.0.1
