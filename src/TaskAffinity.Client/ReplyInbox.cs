@@ -67,7 +67,6 @@ internal sealed class ReplyInbox
     {
         private readonly List<SubmitChain> _outgoing = [];
         private readonly FlushTimer _timer = new(Flush.Instance);
-        private bool _flushQueued;
 
         protected override void OnReceive(object message)
         {
@@ -76,14 +75,10 @@ internal sealed class ReplyInbox
                 case SubmitChain submit:
                     _outgoing.Add(submit);
                     if (_outgoing.Count >= FlushTimer.MaxBatch) Send();
-                    else if (_outgoing.Count == 1 && !_flushQueued)
-                    {
-                        _flushQueued = true;
-                        _timer.Schedule(Self);
-                    }
+                    else _timer.Schedule(Self);
                     break;
                 case Flush:
-                    _flushQueued = false;
+                    _timer.Arrived();
                     Send();
                     break;
                 case ChainReplies replies:

@@ -20,16 +20,22 @@ public sealed class FlushTimer(object flush)
     public const int MaxBatch = 32;
 
     private long _lastFlush;
+    private bool _pending; // a flush is on its way to the actor
 
-    /// <summary>Call when the first message starts waiting: <c>flush</c> reaches <paramref name="self"/> when it should go.</summary>
+    /// <summary>Call whenever a message starts waiting: <c>flush</c> reaches <paramref name="self"/> (once) when they should go.</summary>
     public void Schedule(IActorRef self)
     {
+        if (_pending) return;
+        _pending = true;
         if (Stopwatch.GetElapsedTime(_lastFlush) >= Linger)
             self.Tell(flush); // after what is already in the mailbox
         else
             Task.Delay(Linger).ContinueWith(_ => flush, TaskScheduler.Default).PipeTo(self);
     }
 
-    /// <summary>Call when what waited has been sent.</summary>
+    /// <summary>Call when <c>flush</c> arrives: the next waiting message schedules another.</summary>
+    public void Arrived() => _pending = false;
+
+    /// <summary>Call when what waited has been sent (on <c>flush</c>, or because a batch was full).</summary>
     public void Flushed() => _lastFlush = Stopwatch.GetTimestamp();
 }

@@ -14,7 +14,6 @@ internal sealed class ReplyBatcher : UntypedActor
 {
     private readonly Dictionary<IActorRef, List<IWithChainId>> _waiting = new();
     private readonly FlushTimer _timer = new(Flush.Instance);
-    private bool _flushQueued;
 
     /// <summary>Send <see cref="Reply"/> to <see cref="To"/> with the others waiting for it.</summary>
     public sealed record Send(IActorRef To, IWithChainId Reply);
@@ -34,12 +33,10 @@ internal sealed class ReplyBatcher : UntypedActor
                     _timer.Flushed();
                     return;
                 }
-                if (_flushQueued) return;
-                _flushQueued = true;
                 _timer.Schedule(Self);
                 break;
             case Flush:
-                _flushQueued = false;
+                _timer.Arrived();
                 foreach (var (to, waiting) in _waiting)
                     to.Tell(waiting.Count == 1 ? waiting[0] : Together(waiting));
                 _waiting.Clear();

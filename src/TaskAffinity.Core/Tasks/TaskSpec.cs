@@ -31,7 +31,7 @@ public sealed record TaskSpec
     /// <summary>Ids of tasks in the same chain that must succeed before this one may run.</summary>
     public ImmutableArray<string> DependsOn { get; init; } = ImmutableArray<string>.Empty;
 
-    // Worked out from the fields, so not written with them (every submission and journal row carried all three).
+    // Worked out from the fields, so not written as if they were some (JSON of a task leaves all three out).
     [JsonIgnore]
     public long PayloadBytes => System.Text.Encoding.UTF8.GetByteCount(Payload ?? "");
 
