@@ -27,7 +27,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
     public const string RegionName = "chains";
 
     private readonly TaskAffinitySettings _settings;
-    private readonly Func<ChainState, Props> _chainProps;
+    private readonly Func<ChainState, IReadOnlyDictionary<string, TaskPlaced>?, Props> _chainProps;
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Entry> _chains = new(StringComparer.Ordinal);
@@ -42,7 +42,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
     private bool _stopping;
     private long _incarnations;
 
-    public ChainBook(string bookId, TaskAffinitySettings settings, TimeProvider clock, Func<ChainState, Props> chainProps)
+    public ChainBook(string bookId, TaskAffinitySettings settings, TimeProvider clock, Func<ChainState, IReadOnlyDictionary<string, TaskPlaced>?, Props> chainProps)
     {
         _settings = settings;
         _clock = clock;
@@ -98,7 +98,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         foreach (var (chainId, entry) in _chains)
         {
             if (entry.State.IsFinished) entry.ForgetAt = forgetAt;
-            else entry.Chain = Start(chainId, entry.State);
+            else entry.Chain = Start(chainId, entry);
         }
         var sweep = TimeSpan.FromTicks(Math.Clamp(_settings.PassivateFinishedAfter.Ticks / 4, TimeSpan.TicksPerSecond / 10, TimeSpan.TicksPerMinute));
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, sweep);
@@ -121,14 +121,14 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
             entry = new Entry(ChainState.Empty(message.ChainId));
             _chains[message.ChainId] = entry;
         }
-        entry.Chain ??= Start(message.ChainId, entry.State);
+        entry.Chain ??= Start(message.ChainId, entry);
         entry.Chain.Forward(message);
     }
 
-    private IActorRef Start(string chainId, ChainState state)
+    private IActorRef Start(string chainId, Entry entry)
     {
         var name = $"{Uri.EscapeDataString(chainId)}~{++_incarnations}";
-        var chain = Context.ActorOf(_chainProps(state), name);
+        var chain = Context.ActorOf(_chainProps(entry.State, entry.Explanations), name);
         Context.Watch(chain);
         _children[chain] = chainId;
         return chain;
@@ -137,12 +137,14 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
     /// <summary>
     /// The chain stops taking messages and bounces any that reach it back here; it is stopped once it has
     /// every message sent to it so far. One never accepted is forgotten; a finished one is kept, without an
-    /// actor, until chains.passivate-finished-after has passed since it finished, then forgotten.
+    /// actor but with its placements' explanations, until chains.passivate-finished-after has passed since it
+    /// finished, then forgotten.
     /// </summary>
     private void OnIdle(Idle idle)
     {
         if (!_chains.TryGetValue(idle.ChainId, out var entry) || !Sender.Equals(entry.Chain)) return;
         entry.Chain = null;
+        entry.Explanations = idle.Explanations ?? entry.Explanations;
         if (!entry.State.IsAccepted || entry.ForgetAt <= _clock.GetUtcNow())
             _chains.Remove(idle.ChainId);
         Sender.Tell(StopIdle.Instance);
@@ -171,7 +173,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         {
             // It failed: start it again from what is written; what it held in memory (leases) it learns again.
             _log.Warning("Chain {0} stopped unexpectedly; starting it again from its book", chainId);
-            if (entry.State.IsAccepted) entry.Chain = Start(chainId, entry.State);
+            if (entry.State.IsAccepted) entry.Chain = Start(chainId, entry);
             else _chains.Remove(chainId);
         }
     }
@@ -261,6 +263,9 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         public ChainState State { get; set; } = state;
         public IActorRef? Chain { get; set; }
         public DateTimeOffset? ForgetAt { get; set; }
+
+        /// <summary>Why its tasks went where they went, as its last incarnation knew (in memory only).</summary>
+        public IReadOnlyDictionary<string, TaskPlaced>? Explanations { get; set; }
     }
 
     private sealed class Sweep

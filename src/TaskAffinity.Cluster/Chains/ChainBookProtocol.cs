@@ -41,8 +41,11 @@ public static class ChainBookProtocol
 
     internal sealed record Written(long Token);
 
-    /// <summary>A chain has nothing more to do (it finished and was kept long enough, or was never accepted).</summary>
-    internal sealed record Idle(string ChainId);
+    /// <summary>
+    /// A chain has nothing more to do (it finished, or was never accepted), with why its tasks went where they
+    /// went: the book keeps that with a finished chain for status queries. The chain no longer changes it.
+    /// </summary>
+    internal sealed record Idle(string ChainId, IReadOnlyDictionary<string, ChainProtocol.TaskPlaced>? Explanations);
 
     /// <summary>The book's answer to <see cref="Idle"/>, after every message it had sent that chain.</summary>
     internal sealed class StopIdle

@@ -15,7 +15,7 @@ internal sealed partial class ChainEntity
     private void PassivateSelf()
     {
         Timers.CancelAll();
-        Context.Parent.Tell(new Idle(_state.ChainId));
+        Context.Parent.Tell(new Idle(_state.ChainId, _explanations.Count > 0 ? _explanations : null));
         _phase = Phase.Idle;
     }
 

@@ -119,7 +119,7 @@ public static class TaskAffinityHosting
                     registry.Register<RepliesKey>(system.ActorOf(Props.Create(() => new ReplyBatcher()), "replies"));
                 })
                 .WithShardRegion<ChainRegion>(ChainBook.RegionName, (_, registry, _) => id => FactoryProps.Of(() => new ChainBook(id, settings, clock,
-                        state => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), registry.Get<RepliesKey>(), clock, nodeMetrics)))),
+                        (state, explanations) => FactoryProps.Of(() => new ChainEntity(state, settings, registry.Get<SchedulerKey>(), registry.Get<WorkerRegion>(), registry.Get<RepliesKey>(), clock, nodeMetrics, explanations)))),
                     chainExtractor, EntityShardOptions(remember: true, handOffStop: ChainProtocol.StopChain.Instance));
         }
         else if (options.HasRole(NodeOptions.WorkerRole))

@@ -65,6 +65,26 @@ public sealed class ChainBookSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Tasks.Task A_chain_that_finishes_stops_being_an_actor_at_once_and_its_book_keeps_its_explanations()
+    {
+        var gate = new TaskCompletionSource();
+        var slow = new RecordingHandler(new TaskType("Gated"), async _ => { await gate.Task; return "gated done"; });
+        await using var gated = await StartAsync($"{OneBook}\ntaskaffinity.chains.passivate-finished-after = 1m", slow);
+
+        (await gated.Client.SubmitAsync("brisk", "tests", [Task("a"), Task("b", "Gated", "a")])).Accepted.ShouldBeTrue();
+        await Poll.UntilAsync(() => slow.Runs.Count > 0, Patience);
+        (await HasActorAsync(gated, "brisk")).ShouldBeTrue("a running chain is an actor under its book");
+        gate.SetResult();
+        (await gated.Client.AwaitAsync("brisk", Patience)).Phase.ShouldBe(ChainPhase.Completed);
+
+        // Well before the five seconds a chain started again for a query stays: it went idle as it finished.
+        await Poll.UntilAsync(async () => !await HasActorAsync(gated, "brisk"), TimeSpan.FromSeconds(3));
+        var status = (await gated.Client.GetStatusAsync("brisk")).ShouldNotBeNull();
+        status.Tasks.Select(t => t.Output).ShouldBe(["Work:a", "gated done"]);
+        status.Tasks.ShouldAllBe(t => t.Explanation != null && t.Explanation.Contains("decided by"));
+    }
+
+    [Fact]
     public async Tasks.Task After_a_restart_a_book_recovers_its_chains_from_its_snapshot_and_the_rows_after_it()
     {
         // Snapshots every 3 rows, a finished chain is kept for a minute, and a stopping node does not wait for the slow task.
@@ -99,6 +119,21 @@ public sealed class ChainBookSpec : IAsyncLifetime
             services.AddTaskHandler(_work);
             if (extra is not null) services.AddTaskHandler(extra);
         }, hocon);
+
+    /// <summary>Whether the chain has an actor (any incarnation) under its book.</summary>
+    private static async Tasks.Task<bool> HasActorAsync(TestNode node, string chainId)
+    {
+        var path = $"/system/sharding/{ChainBook.RegionName}/*/{BookOf(chainId, 1)}/{chainId}~*";
+        try
+        {
+            await node.System.ActorSelection(path).ResolveOne(TimeSpan.FromMilliseconds(300));
+            return true;
+        }
+        catch (Akka.Actor.ActorNotFoundException)
+        {
+            return false;
+        }
+    }
 
     private static Tasks.Task<IReadOnlyList<ChainsWritten>> RowsAsync(TestNode node) => node.BookRowsAsync(BookOf("any", 1));
 
