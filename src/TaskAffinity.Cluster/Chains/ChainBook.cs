@@ -35,7 +35,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
     // The next row: what chains asked to write while the previous one was being written, and who asked.
     private readonly List<ChainAccepted> _accepted = [];
     private readonly List<ChainCheckpoint> _checkpoints = [];
-    private readonly List<(IActorRef Chain, long Token)> _writers = [];
+    private readonly List<(IActorRef Chain, long Token, ChainState After)> _writers = [];
     private bool _writing;
     private bool _flushQueued;
     private int _rowsSinceSnapshot;
@@ -185,7 +185,7 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         if (write.Event is ChainAccepted accepted) _accepted.Add(accepted);
         else if (write.Event is ChainCheckpoint checkpoint) _checkpoints.Add(checkpoint);
         else throw new ArgumentException($"a chain book writes submissions and checkpoints, not {write.Event.GetType().Name}");
-        _writers.Add((Sender, write.Token));
+        _writers.Add((Sender, write.Token, write.After));
         if (_writing || _flushQueued) return;
         // Written after the messages already in the mailbox: those that ask to write join this row.
         _flushQueued = true;
@@ -202,18 +202,30 @@ internal sealed class ChainBook : ReceivePersistentActor, IWithTimers
         _checkpoints.Clear();
         _writers.Clear();
         _writing = true;
-        PersistAsync(row, written =>
+        PersistAsync(row, _ =>
         {
             _writing = false;
-            Apply(written);
-            foreach (var (chain, token) in writers)
+            foreach (var (chain, token, after) in writers)
+            {
+                Keep(after);
                 chain.Tell(new Written(token));
+            }
             if (++_rowsSinceSnapshot >= _settings.ChainBookSnapshotEvery) SaveSnapshot();
             WriteRow();
             if (_stopping) FinishStopping();
         });
     }
 
+    /// <summary>A chain's state as now written (the same as applying the row, which recovery does).</summary>
+    private void Keep(ChainState after)
+    {
+        if (!_chains.TryGetValue(after.ChainId, out var entry))
+            _chains[after.ChainId] = entry = new Entry(ChainState.Empty(after.ChainId));
+        if (after.IsFinished && !entry.State.IsFinished) entry.ForgetAt = _clock.GetUtcNow() + _settings.PassivateFinishedAfter;
+        entry.State = after;
+    }
+
+    /// <summary>A row read back at recovery.</summary>
     private void Apply(ChainsWritten row)
     {
         foreach (var accepted in row.Accepted.IsDefault ? [] : row.Accepted)

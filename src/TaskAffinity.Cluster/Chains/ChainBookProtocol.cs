@@ -36,8 +36,12 @@ public static class ChainBookProtocol
 
     // ---- between a book and its chains (one process: never serialized) ----
 
-    /// <summary>A chain asks its book to write its submission or a checkpoint; answered with <see cref="Written"/>.</summary>
-    internal sealed record Write(IChainEvent Event, long Token);
+    /// <summary>
+    /// A chain asks its book to write its submission or a checkpoint; answered with <see cref="Written"/>.
+    /// <paramref name="After"/> is the chain's state with the event applied: once it is written the book keeps
+    /// that (states are immutable), rather than applying the event a second time.
+    /// </summary>
+    internal sealed record Write(IChainEvent Event, long Token, ChainState After);
 
     internal sealed record Written(long Token);
 

@@ -19,12 +19,12 @@ internal sealed partial class ChainEntity
         _phase = Phase.Idle;
     }
 
-    /// <summary>Asks the book to write an event; <paramref name="then"/> runs once it is written.</summary>
-    private void Write(IChainEvent e, Action then)
+    /// <summary>Asks the book to write an event, <paramref name="after"/> being this chain's state with it applied; <paramref name="then"/> runs once it is written.</summary>
+    private void Write(IChainEvent e, ChainState after, Action then)
     {
         var token = ++_nextWrite;
         _writes[token] = then;
-        Context.Parent.Tell(new Write(e, token));
+        Context.Parent.Tell(new Write(e, token, after));
     }
 
     private void OnWritten(Written written)

@@ -157,12 +157,13 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
             return;
         }
         var replyTo = Sender;
-        var accepted = _state.DecideAccept(submit, validation.Graph!, Now).Single();
+        var accepted = (ChainAccepted)_state.DecideAccept(submit, validation.Graph!, Now).Single();
+        var after = _state.Accept(accepted, validation.Graph!);
         // Until it is written, everything else waits (a second submission would otherwise be written too).
         _phase = Phase.Accepting;
-        Write(accepted, () =>
+        Write(accepted, after, () =>
         {
-            Apply(accepted);
+            _state = after;
             foreach (var task in submit.Tasks)
                 _metrics.Submitted(task.Type);
             Reply(replyTo, new ChainAcknowledged(_state.ChainId, Duplicate: false), submit.Batched);
@@ -376,7 +377,7 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
         var checkpoint = _state.Checkpoint(_unwritten, Now);
         _unwritten.Clear();
         _unwrittenRunMs = 0;
-        Write(checkpoint, () =>
+        Write(checkpoint, _state, () =>
         {
             // Acknowledgements wait in _unacknowledged until written, so a resent outcome is not acknowledged early.
             foreach (var key in checkpoint.Outcomes)
@@ -399,8 +400,6 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     }
 
     // ---- state and views ----
-
-    private void Apply(IChainEvent e) => _state = _state.Apply(e);
 
     private ChainStatus Status() => new(_state.ChainId, _state.AppId, _state.Phase, Views(explained: true));
 

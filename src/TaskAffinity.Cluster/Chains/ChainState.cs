@@ -139,15 +139,18 @@ public sealed record ChainState(
 
     // ---- events ----
 
+    /// <summary>Applies a submission whose graph the caller has built already (<see cref="Apply"/> builds it from the event).</summary>
+    public ChainState Accept(ChainAccepted a, TaskGraph graph) => this with
+    {
+        AppId = a.AppId,
+        Graph = graph,
+        Tasks = a.Tasks.ToImmutableDictionary(t => t.Id, _ => TaskRecord.New, StringComparer.Ordinal),
+        AcceptedAt = a.AcceptedAt,
+    };
+
     public ChainState Apply(IChainEvent e) => e switch
     {
-        ChainAccepted a => this with
-        {
-            AppId = a.AppId,
-            Graph = TaskGraph.FromValidated(a.Tasks),
-            Tasks = a.Tasks.ToImmutableDictionary(t => t.Id, _ => TaskRecord.New, StringComparer.Ordinal),
-            AcceptedAt = a.AcceptedAt,
-        },
+        ChainAccepted a => Accept(a, TaskGraph.FromValidated(a.Tasks)),
         TaskSucceeded s => Update(s.TaskId, r => r with
         {
             Phase = TaskPhase.Succeeded, WorkerId = s.WorkerId, Output = s.Output, Error = null, RunMs = s.RunMs, LatencyMs = s.LatencyMs,

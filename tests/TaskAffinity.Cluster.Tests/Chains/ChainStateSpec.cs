@@ -72,6 +72,24 @@ public sealed class ChainStateSpec
     }
 
     [Fact]
+    public void Accepting_with_the_graph_already_built_gives_the_state_that_applying_the_submission_gives()
+    {
+        var tasks = new[] { Task("a"), Task("b", "a"), Task("c", "a", "b") };
+        var graph = TaskGraph.TryCreate(tasks).Graph!;
+        var empty = ChainState.Empty("chain-1");
+        var accepted = (ChainAccepted)empty.DecideAccept(new SubmitChain("chain-1", "app-1", [.. tasks]), graph, Now).Single();
+
+        var built = empty.Accept(accepted, graph);
+        var applied = empty.Apply(accepted);
+
+        built.Graph.ShouldBeSameAs(graph);
+        (built.AppId, built.AcceptedAt, built.Phase).ShouldBe((applied.AppId, applied.AcceptedAt, applied.Phase));
+        built.Graph!.Tasks.ShouldBe(applied.Graph!.Tasks);
+        built.Tasks.ShouldBe(applied.Tasks, ignoreOrder: true);
+        Ready(built).ShouldBe(Ready(applied));
+    }
+
+    [Fact]
     public void A_chain_not_yet_accepted_has_nothing_ready_and_records_no_outcome()
     {
         var state = ChainState.Empty("chain-1");
