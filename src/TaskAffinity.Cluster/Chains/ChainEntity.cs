@@ -33,8 +33,8 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     /// How long a chain its book started again for a finished or unknown chain (a status query, a late outcome,
     /// a repeated submission) stays an actor, so that a caller polling it does not start one per query. A chain
     /// that finishes while running goes idle at once: its book keeps its state and explanations for
-    /// chains.passivate-finished-after, and an actor kept meanwhile (its mailbox, timers and tables) cost the
-    /// collector a fifth of a busy node's time.
+    /// chains.passivate-finished-after; actors kept meanwhile (a mailbox, timers and tables each) made about a
+    /// fifth of a busy node's collection pauses.
     /// </summary>
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(5);
 
