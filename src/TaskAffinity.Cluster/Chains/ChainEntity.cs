@@ -391,7 +391,6 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
 
     private void OnChainFinished()
     {
-        Timers.Cancel(LeaseTimer);
         var finished = Finished();
         foreach (var (watcher, batched) in _watchers)
             Reply(watcher, finished, batched);
