@@ -10,7 +10,7 @@ namespace TaskAffinity.Core.Tests.Prediction;
 public class SequencePredictorSpec
 {
     private static PredictionContext Context(string? app = null, int hour = 0, string? workerLast = null, params TaskType[] history) =>
-        new([.. history], app, "w1", workerLast is null ? null : new TaskType(workerLast), hour);
+        new([.. history], app, "w1", workerLast is null ? (TaskType?)null : new TaskType(workerLast), hour);
 
     /// <summary>Feeds a repeating cycle as one sequence, the history being the last three types.</summary>
     private static void Cycle(SequencePredictor predictor, int steps, params TaskType[] cycle)
