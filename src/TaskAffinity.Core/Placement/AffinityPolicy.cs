@@ -12,9 +12,9 @@ namespace TaskAffinity.Core.Placement;
 /// <remarks>
 /// <para><b>Score</b> of an eligible worker w (<see cref="WorkerCandidate.CanRun"/>) for a task of type t:</para>
 /// <code>
-/// score(w) = a · (1 − h) · c · k · λ
+/// score(w) = a · (1 − 0.9·h) · c · k · λ
 ///   a = AffinityMap.Score(w, t)            learned affinity in [0, 1]; the type's prior for an unseen pair
-///   h = clamp(heat(w), 0, 1)               a saturated host scores 0
+///   h = clamp(heat(w), 0, 1)               a saturated host scores a tenth, its workers still ranked
 ///   c = β + (1 − β) · P(t | last(w))       continuity: P from the order-1 TransitionTable and the worker's token
 ///                                          (the marginal P(t) when the token has no last type); β = ContinuityFloor
 ///   k = 1 − κ + κ · cached(w)              share of the inputs already on w's host (PlacementRequest.CachedFor); κ = CacheWeight
@@ -171,6 +171,13 @@ public sealed class AffinityPolicy : IPlacementPolicy
         var load = Load(c, out var loadPerSlot, out var hasRoom);
         return new CandidateTerms(Heat(c), load, loadPerSlot, hasRoom);
     }
+
+    /// <summary>
+    /// A host's heat's factor in the score, 1 − 0.9·h: a saturated host scores a tenth of a cool one, not 0. At 0,
+    /// every worker of a cluster whose hosts all run flat out (what CPU-bound work does) scored 0 and tied, and
+    /// placements were shared out by hash, as if nothing had been learned.
+    /// </summary>
+    public static double HeatFactor(double heat) => 1 - 0.9 * heat;
 
     // h = clamp(heat, 0, 1); a non-finite heat counts as saturated
     private static double Heat(WorkerCandidate c) =>

@@ -119,9 +119,9 @@ internal sealed class PlacementIndex
 
 /// <summary>
 /// The terms of a candidate's score that do not depend on the task: heat h and load λ, their product
-/// (1 − h) · λ, the load per slot and whether the worker has room.
+/// (1 − 0.9·h) · λ, the load per slot and whether the worker has room.
 /// </summary>
 internal readonly record struct CandidateTerms(double Heat, double Load, double LoadPerSlot, bool HasRoom)
 {
-    public double Product { get; } = (1 - Heat) * Load;
+    public double Product { get; } = AffinityPolicy.HeatFactor(Heat) * Load;
 }

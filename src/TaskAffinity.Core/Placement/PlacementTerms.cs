@@ -25,8 +25,8 @@ public static class PlacementTerms
         foreach (var (name, raw) in chosen)
         {
             if (NotFactors.Contains(name) || !runnerUp.TryGetValue(name, out var otherRaw)) continue;
-            // heat counts against a worker: its factor in the score is 1 − heat
-            var (value, other) = name == "heat" ? (1 - raw, 1 - otherRaw) : (raw, otherRaw);
+            // heat counts against a worker: its factor in the score is 1 − 0.9·heat
+            var (value, other) = name == "heat" ? (AffinityPolicy.HeatFactor(raw), AffinityPolicy.HeatFactor(otherRaw)) : (raw, otherRaw);
             var ratio = other > 0 ? value / other : value > 0 ? double.PositiveInfinity : 1;
             if (ratio > bestRatio + 1e-9)
                 (decisive, bestRatio) = (name, ratio);

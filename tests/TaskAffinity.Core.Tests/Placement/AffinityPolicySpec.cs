@@ -39,6 +39,19 @@ public class AffinityPolicySpec
         Policy(TwoEqual).Place(Request(), [Worker("a", heat: 0.1), Worker("b", heat: 0.6)]).WorkerId.ShouldBe("a");
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(double.NaN)] // unreadable: counts as saturated
+    public void On_hosts_that_all_run_flat_out_the_best_worker_for_the_type_still_wins(double heat)
+    {
+        var policy = Policy([Entry("a", "X", 300), Entry("b", "X", 100), Entry("c", "X", 300)]);
+        for (var i = 0; i < 20; i++) // not a tie shared out by hash: whatever the chain and task
+            policy.Place(Request(taskId: $"t{i}", chainId: $"c{i}"), [Worker("a", heat: heat), Worker("b", heat: heat), Worker("c", heat: heat)])
+                .WorkerId.ShouldBe("b");
+        // and a saturated host still loses to an equal cool one
+        Policy(TwoEqual).Place(Request(), [Worker("a", heat: heat), Worker("b", heat: 0.5)]).WorkerId.ShouldBe("b");
+    }
+
     [Fact]
     public void A_host_with_the_inputs_cached_wins_among_equals()
     {
@@ -130,7 +143,7 @@ public class AffinityPolicySpec
         {
             var t = candidate.Terms;
             // score = a · (1 − h) · c · k · λ
-            candidate.Score.ShouldBe(t["affinity"] * (1 - t["heat"]) * t["continuity"] * t["cache"] * t["load"], tolerance: 1e-12);
+            candidate.Score.ShouldBe(t["affinity"] * (1 - 0.9 * t["heat"]) * t["continuity"] * t["cache"] * t["load"], tolerance: 1e-12);
         }
         var a = decision.TopCandidates.Single(c => c.WorkerId == "a").Terms;
         a["cache"].ShouldBe(0.8 + 0.2 * 0.5, tolerance: 1e-12);
