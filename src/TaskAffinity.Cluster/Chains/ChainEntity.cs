@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using TaskAffinity.Cluster.Hosting;
 using TaskAffinity.Cluster.Monitoring;
+using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Chains.ChainBookProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
@@ -233,7 +234,9 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
         _leases.Open(task.Id, attempt, Now);
         var lookahead = _settings.Prefetch.Enabled ? _settings.Prefetch.Lookahead : 0;
         var upcoming = _state.UpcomingAfter(task.Id, lookahead).Select(u => new UpcomingTask(u.Spec, u.Steps)).ToImmutableArray();
-        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id), upcoming, avoidWorker));
+        var graph = _state.Graph!;
+        var pathAfter = CriticalPath.After(task.Id, id => graph.DependentsOf(id)).Select(id => graph[id].Type).ToImmutableArray();
+        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id), upcoming, avoidWorker, pathAfter));
     }
 
     /// <summary>Places a task again; <paramref name="avoidWorker"/> is the worker that gave it back, if one did.</summary>

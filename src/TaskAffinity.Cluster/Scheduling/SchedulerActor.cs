@@ -25,7 +25,8 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// A worker takes at most one running task plus its prefetch buffer. When the policy's choice is already that
 /// full, every eligible worker is, and the task waits here until a worker reports room, in a
 /// <see cref="WaitingLine{T}"/>: under our policy served shortest learned duration first (the oracle's edge in
-/// the simulator; aged tasks go first), under the baselines round-robin over task types, so a workflow's small
+/// the simulator), less twice the learned duration of the longest path after the task in its chain (so a chain's
+/// end is not held back; see CriticalPath), aged tasks first, under the baselines round-robin over task types, so a workflow's small
 /// steps do not queue behind a flood of one big type; the chain's lease covers this scheduler dying meanwhile. When a worker
 /// reports itself idle with nothing waiting here, a busy worker with buffered tasks it could run is asked to
 /// give one back.
@@ -56,10 +57,12 @@ internal sealed class SchedulerActor : ReceiveActor
         _chains = chains;
         _workers = workers;
         _policy = policy;
-        // Ours serves its line shortest learned duration first (a type never run yet counts as 0, so it gets
-        // learned), with the line's aging cap; the baselines serve it round-robin over types. See WaitingLine.
+        // Ours serves its line shortest learned duration first less twice the rest of the task's chain (a type
+        // never run yet counts as 0, so it gets learned), with the line's aging cap; the baselines serve it
+        // round-robin over types. See WaitingLine and CriticalPath.
         _pending = policy is AffinityPolicy
-            ? new(entry => _model.Affinity.MeanDurationMs(entry.Type) ?? 0)
+            ? new(entry => CriticalPath.LineEstimateMs(entry.Type, entry.Item.Place.PathAfter.IsDefault ? [] : entry.Item.Place.PathAfter,
+                type => _model.Affinity.MeanDurationMs(type) ?? 0))
             : new(LineOrder.FairByType);
         _clock = clock;
         _directory = new WorkerDirectory(settings.WorkerStaleAfter);

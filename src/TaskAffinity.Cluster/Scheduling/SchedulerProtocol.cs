@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 
 namespace TaskAffinity.Cluster.Scheduling;
@@ -10,10 +11,13 @@ public static class SchedulerProtocol
     /// A chain asks for a ready task to be placed; answered with TaskPlaced or PlacementFailed (or, when every
     /// worker is full, held until one has room). The app and the types that led to this task in the chain travel
     /// with it, for the models; <see cref="Upcoming"/> are the tasks this one leads to in the chain, whose inputs
-    /// can be staged where it goes; <see cref="AvoidWorker"/> is a worker that just gave it back.
+    /// can be staged where it goes; <see cref="AvoidWorker"/> is a worker that just gave it back;
+    /// <see cref="PathAfter"/> are the types on the longest path after it in the chain, which our line weighs
+    /// (<see cref="CriticalPath"/>) when it has to wait.
     /// </summary>
     public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec, string AppId = "",
-        ImmutableArray<TaskType> History = default, ImmutableArray<UpcomingTask> Upcoming = default, string? AvoidWorker = null) : IWithChainId;
+        ImmutableArray<TaskType> History = default, ImmutableArray<UpcomingTask> Upcoming = default, string? AvoidWorker = null,
+        ImmutableArray<TaskType> PathAfter = default) : IWithChainId;
 
     /// <summary>
     /// A chain is moving to another node (hand-off): forget its tasks waiting here, which its next incarnation

@@ -37,6 +37,8 @@ internal sealed class ChainRun
 
     public bool Done => _remaining == 0;
 
+    public TraceTask Task(string taskId) => _byId[taskId];
+
     public IReadOnlyList<TraceTask> DependentsOf(string taskId) =>
         _dependents.TryGetValue(taskId, out var list) ? list : [];
 

@@ -49,7 +49,9 @@ public sealed partial class Simulator
 
         public (long Tasks, int Longest) Line => (_queued, _longestLine);
 
-        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt);
+        /// <param name="PathAfter">The types on the longest path after it in its chain, given when it joined
+        /// our line (empty in the others'): the line weighs them afresh at each pass.</param>
+        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt, TaskType[] PathAfter);
 
         /// <summary>
         /// A task became ready: placed at once if the line is empty and the policy's choice has room, else it joins
@@ -74,7 +76,8 @@ public sealed partial class Simulator
         private void Wait(in Waiting task)
         {
             if (IsOracle) WaitShortestFirst(task);
-            else _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type, task);
+            else _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type,
+                _line.Order == LineOrder.ShortestExpected ? task with { PathAfter = PathAfter(task) } : task);
             _queued++;
             _longestLine = Math.Max(_longestLine, LineLength);
         }

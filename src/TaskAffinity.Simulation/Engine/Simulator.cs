@@ -80,6 +80,12 @@ public sealed partial class Simulator
     /// </summary>
     public bool OursShortestExpected { get; init; } = true;
 
+    /// <summary>
+    /// How much the path after a waiting task (the rest of its chain, see <see cref="CriticalPath"/>) counts in
+    /// our line's order, as in SchedulerActor's line; 0 orders by expected duration alone.
+    /// </summary>
+    public double OursPathWeight { get; init; } = CriticalPath.DefaultWeight;
+
     /// <summary>Most tasks (running + buffered) a worker holds under <see cref="QueueModel.Central"/>; at least 1.</summary>
     public int WorkerCapacity
     {
@@ -152,7 +158,7 @@ public sealed partial class Simulator
             _central = sim.Queue == QueueModel.Central;
             _capacity = _central ? sim.WorkerCapacity : int.MaxValue;
             _line = sim._policy is AffinityPolicy && sim.OursShortestExpected
-                ? new WaitingLine<Waiting>(entry => ExpectedMs(entry.Type))
+                ? new WaitingLine<Waiting>(entry => CriticalPath.LineEstimateMs(entry.Type, entry.Item.PathAfter, ExpectedMs, sim.OursPathWeight))
                 : new WaitingLine<Waiting>(sim.Line);
             _stateless = sim._policy is not RoundRobinPolicy;
             _caches = [.. _cluster.Hosts.Select(_ => new DataCache(new DataCacheOptions { CapacityBytes = _cluster.CacheBytesPerHost }))];
@@ -209,7 +215,7 @@ public sealed partial class Simulator
 
         private void Ready(ChainRun chain, TraceTask task, TaskType[] history)
         {
-            if (_central) Enter(new Waiting(chain, task, history, _now));
+            if (_central) Enter(new Waiting(chain, task, history, _now, []));
             else Bind(chain, task, history, _now, Place(chain, task));
         }
 

@@ -130,6 +130,28 @@ public sealed class SchedulerLineSpec : TestKit
         (await PlacedAfterFloodThenTiny(new LeastLoadedPolicy())).ShouldBe(["b1", "t1", "b2", "t2"]);
     }
 
+    [Theory]
+    [InlineData(0, new[] { "t1", "b1" })]
+    [InlineData(2, new[] { "b1", "t1" })]
+    public async Task Under_our_policy_a_long_task_that_leads_a_long_rest_of_its_chain_goes_ahead_of_a_short_one(int blastsAfter, string[] expected)
+    {
+        // Learned: Blast 60 s, Tiny 50 ms. t1 (Tiny) waits, then b1 (Blast) with blastsAfter more Blasts after it in its chain.
+        var (scheduler, workers) = Start(new AffinityPolicy(), new NodeMetrics());
+        scheduler.Tell(new ModelSnapshot(1, [Profile("Blast", 60_000), Profile("Tiny", 50)], TransitionTable.Empty, new PredictionStats(0, 0, 0, 0, 0)));
+        Holds(scheduler, Capacity);
+        scheduler.Tell(Place("small", "t1", "Tiny"));
+        scheduler.Tell(Place("long", "b1", "Blast") with { PathAfter = [.. Enumerable.Repeat(new TaskType("Blast"), blastsAfter)] });
+        (await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(3))).Waiting.ShouldBe(2);
+
+        var placed = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            Holds(scheduler, Capacity - 1);
+            placed.Add((await workers.ExpectMsgAsync<AssignTask>()).TaskId);
+        }
+        placed.ShouldBe(expected);
+    }
+
     /// <summary>Learned: Blast takes 60 s, Tiny 50 ms. The worker is full; b1, b2 (Blast), t1, t2 (Tiny) wait; then room for one at a time.</summary>
     private async Task<IReadOnlyList<string>> PlacedAfterFloodThenTiny(IPlacementPolicy policy)
     {

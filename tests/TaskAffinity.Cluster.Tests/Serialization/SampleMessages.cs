@@ -133,7 +133,7 @@ internal static class SampleMessages
         new ChainBookProtocol.BookChains("book-3", ["chain-1", "chain-2"]),
         // scheduler
         new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
-            [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1"),
+            [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1", [new TaskType("SnapshotView"), new TaskType("SnapshotDelete")]),
         GetSchedulerStatus.Instance,
         new WithdrawChain("chain-1"),
         new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]) { Waiting = 12 },
