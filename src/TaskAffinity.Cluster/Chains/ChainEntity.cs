@@ -48,6 +48,7 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     private readonly Dictionary<IActorRef, bool> _watchers = new(); // each with whether it takes batched replies
     private readonly IActorRef _replies;
     private ChainState _state;
+    private (TaskGraph Graph, CriticalPath Paths)? _paths;
     // Outcomes applied but not yet written, and the acknowledgements their workers get once they are.
     private readonly List<IChainEvent> _unwritten = [];
     // Each goes straight to the worker entity that reported the outcome; if that one is gone, the next resends it.
@@ -234,9 +235,17 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
         _leases.Open(task.Id, attempt, Now);
         var lookahead = _settings.Prefetch.Enabled ? _settings.Prefetch.Lookahead : 0;
         var upcoming = _state.UpcomingAfter(task.Id, lookahead).Select(u => new UpcomingTask(u.Spec, u.Steps)).ToImmutableArray();
+        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id), upcoming, avoidWorker,
+            Paths().TypesAfter(task.Id)));
+    }
+
+    /// <summary>The longest path after each of the chain's tasks, worked out once for its graph.</summary>
+    private CriticalPath Paths()
+    {
         var graph = _state.Graph!;
-        var pathAfter = CriticalPath.After(task.Id, id => graph.DependentsOf(id)).Select(id => graph[id].Type).ToImmutableArray();
-        _scheduler.Tell(new PlaceTask(_state.ChainId, task.Id, attempt, task, _state.AppId, _state.HistoryOf(task.Id), upcoming, avoidWorker, pathAfter));
+        if (_paths is not { } known || !ReferenceEquals(known.Graph, graph))
+            _paths = known = (graph, CriticalPath.Of(graph.Tasks.Select(t => t.Id), id => graph.DependentsOf(id), id => graph[id].Type));
+        return known.Paths;
     }
 
     /// <summary>Places a task again; <paramref name="avoidWorker"/> is the worker that gave it back, if one did.</summary>

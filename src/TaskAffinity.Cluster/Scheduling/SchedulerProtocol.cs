@@ -12,12 +12,12 @@ public static class SchedulerProtocol
     /// worker is full, held until one has room). The app and the types that led to this task in the chain travel
     /// with it, for the models; <see cref="Upcoming"/> are the tasks this one leads to in the chain, whose inputs
     /// can be staged where it goes; <see cref="AvoidWorker"/> is a worker that just gave it back;
-    /// <see cref="PathAfter"/> are the types on the longest path after it in the chain, which our line weighs
-    /// (<see cref="CriticalPath"/>) when it has to wait.
+    /// <see cref="PathAfter"/> are the types on the longest path after it in the chain, counted, which our line
+    /// weighs (<see cref="CriticalPath"/>) when it has to wait.
     /// </summary>
     public sealed record PlaceTask(string ChainId, string TaskId, int Attempt, TaskSpec Spec, string AppId = "",
         ImmutableArray<TaskType> History = default, ImmutableArray<UpcomingTask> Upcoming = default, string? AvoidWorker = null,
-        ImmutableArray<TaskType> PathAfter = default) : IWithChainId;
+        ImmutableArray<TypeCount> PathAfter = default) : IWithChainId;
 
     /// <summary>
     /// A chain is moving to another node (hand-off): forget its tasks waiting here, which its next incarnation

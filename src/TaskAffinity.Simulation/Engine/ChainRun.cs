@@ -1,3 +1,4 @@
+using TaskAffinity.Core.Placement;
 using TaskAffinity.Simulation.Traces;
 
 namespace TaskAffinity.Simulation.Engine;
@@ -9,6 +10,7 @@ internal sealed class ChainRun
     private readonly Dictionary<string, List<TraceTask>> _dependents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _waitingOn = new(StringComparer.Ordinal);
     private int _remaining;
+    private CriticalPath? _paths;
 
     public ChainRun(TraceChain chain, double arrivedAt)
     {
@@ -37,7 +39,8 @@ internal sealed class ChainRun
 
     public bool Done => _remaining == 0;
 
-    public TraceTask Task(string taskId) => _byId[taskId];
+    /// <summary>The longest path after each task, worked out when first asked for (only our line asks).</summary>
+    public CriticalPath Paths => _paths ??= CriticalPath.Of(Chain.Tasks.Select(t => t.Id), id => DependentsOf(id).Select(t => t.Id), id => _byId[id].Type);
 
     public IReadOnlyList<TraceTask> DependentsOf(string taskId) =>
         _dependents.TryGetValue(taskId, out var list) ? list : [];

@@ -57,12 +57,5 @@ public sealed partial class Simulator
                     (sum, workers) = (sum + profile.DurationMs, workers + 1);
             return workers > 0 ? sum / workers : 0;
         }
-
-        /// <summary>The types on the longest path after the task in its chain: what a chain in the cluster sends with its placement request.</summary>
-        private static TaskType[] PathAfter(in Waiting task)
-        {
-            var chain = task.Chain;
-            return [.. CriticalPath.After(task.Task.Id, id => chain.DependentsOf(id).Select(t => t.Id)).Select(id => chain.Task(id).Type)];
-        }
     }
 }

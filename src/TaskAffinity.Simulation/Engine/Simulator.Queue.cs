@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using TaskAffinity.Simulation.Traces;
@@ -49,9 +50,10 @@ public sealed partial class Simulator
 
         public (long Tasks, int Longest) Line => (_queued, _longestLine);
 
-        /// <param name="PathAfter">The types on the longest path after it in its chain, given when it joined
-        /// our line (empty in the others'): the line weighs them afresh at each pass.</param>
-        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt, TaskType[] PathAfter);
+        /// <param name="PathAfter">The types on the longest path after it in its chain, counted, given when it
+        /// joined our line (as a chain in the cluster sends them; empty in the others'): the line weighs them
+        /// afresh at each pass.</param>
+        private readonly record struct Waiting(ChainRun Chain, TraceTask Task, TaskType[] History, double ReadyAt, ImmutableArray<TypeCount> PathAfter);
 
         /// <summary>
         /// A task became ready: placed at once if the line is empty and the policy's choice has room, else it joins
@@ -77,7 +79,7 @@ public sealed partial class Simulator
         {
             if (IsOracle) WaitShortestFirst(task);
             else _line.Add(new WaitingKey(task.Chain.Chain.ChainId, task.Task.Id, 1), task.Task.Type,
-                _line.Order == LineOrder.ShortestExpected ? task with { PathAfter = PathAfter(task) } : task);
+                _line.Order == LineOrder.ShortestExpected ? task with { PathAfter = task.Chain.Paths.TypesAfter(task.Task.Id) } : task);
             _queued++;
             _longestLine = Math.Max(_longestLine, LineLength);
         }

@@ -140,7 +140,7 @@ public sealed class SchedulerLineSpec : TestKit
         scheduler.Tell(new ModelSnapshot(1, [Profile("Blast", 60_000), Profile("Tiny", 50)], TransitionTable.Empty, new PredictionStats(0, 0, 0, 0, 0)));
         Holds(scheduler, Capacity);
         scheduler.Tell(Place("small", "t1", "Tiny"));
-        scheduler.Tell(Place("long", "b1", "Blast") with { PathAfter = [.. Enumerable.Repeat(new TaskType("Blast"), blastsAfter)] });
+        scheduler.Tell(Place("long", "b1", "Blast") with { PathAfter = blastsAfter > 0 ? [new TypeCount(new TaskType("Blast"), blastsAfter)] : [] });
         (await scheduler.Ask<SchedulerStatus>(GetSchedulerStatus.Instance, TimeSpan.FromSeconds(3))).Waiting.ShouldBe(2);
 
         var placed = new List<string>();

@@ -10,6 +10,7 @@ using TaskAffinity.Cluster.Scheduling;
 using TaskAffinity.Cluster.Prediction;
 using TaskAffinity.Core.Affinity;
 using TaskAffinity.Core.Prediction;
+using TaskAffinity.Core.Placement;
 using TaskAffinity.Core.Tasks;
 using static TaskAffinity.Cluster.Prediction.PredictorProtocol;
 using static TaskAffinity.Cluster.Chains.ChainProtocol;
@@ -133,7 +134,7 @@ internal static class SampleMessages
         new ChainBookProtocol.BookChains("book-3", ["chain-1", "chain-2"]),
         // scheduler
         new PlaceTask("chain-1", "copy-1", 2, Spec, "tenant-3", [new TaskType("SnapshotCreate"), new TaskType("SnapshotView")],
-            [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1", [new TaskType("SnapshotView"), new TaskType("SnapshotDelete")]),
+            [new UpcomingTask(Root1, 1), new UpcomingTask(Root2, 2)], "host-a/1", [new TypeCount(new TaskType("SnapshotView"), 2), new TypeCount(new TaskType("SnapshotDelete"), 1)]),
         GetSchedulerStatus.Instance,
         new WithdrawChain("chain-1"),
         new SchedulerStatus("least-loaded", 5, 3, [Copy, Create]) { Waiting = 12 },
