@@ -24,10 +24,11 @@ namespace TaskAffinity.Cluster.Scheduling;
 /// <remarks>
 /// A worker takes at most one running task plus its prefetch buffer. When the policy's choice is already that
 /// full, every eligible worker is, and the task waits here until a worker reports room, in a
-/// <see cref="WaitingLine{T}"/>: under our policy served shortest learned duration first (the oracle's edge in
-/// the simulator), less twice the learned duration of the longest path after the task in its chain (so a chain's
-/// end is not held back; see CriticalPath), aged tasks first, under the baselines round-robin over task types, so a workflow's small
-/// steps do not queue behind a flood of one big type; the chain's lease covers this scheduler dying meanwhile. When a worker
+/// <see cref="WaitingLine{T}"/>. Under our policy it is served shortest learned duration first (the oracle's edge
+/// in the simulator) less twice the learned durations of the longest path after the task in its chain (so a
+/// chain's end is not held back; see CriticalPath), aged tasks first. Under the baselines it is served round-robin
+/// over task types, so a workflow's small steps do not queue behind a flood of one big type. The chain's lease
+/// covers this scheduler dying meanwhile. When a worker
 /// reports itself idle with nothing waiting here, a busy worker with buffered tasks it could run is asked to
 /// give one back.
 /// With each placement go the inputs of the chain's next tasks, to be staged on the chosen host, with the
