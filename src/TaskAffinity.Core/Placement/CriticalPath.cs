@@ -81,15 +81,21 @@ public sealed class CriticalPath
     /// <summary>The types on that path (its first <see cref="MaxCounted"/> tasks), counted: what a chain sends with a placement request.</summary>
     public ImmutableArray<TypeCount> TypesAfter(string taskId)
     {
-        var counts = new Dictionary<TaskType, int>();
-        var order = new List<TaskType>();
-        foreach (var id in After(taskId).Take(MaxCounted))
+        var next = _from[taskId].Next;
+        if (next is null) return [];
+        // a path has few distinct types: a list searched in order costs less than a dictionary, once per placement
+        var counts = new List<(TaskType Type, int Count)>(4);
+        for (var counted = 0; next is not null && counted < MaxCounted; next = _from[next].Next, counted++)
         {
-            var type = _typeOf(id);
-            if (counts.TryAdd(type, 1)) order.Add(type);
-            else counts[type]++;
+            var type = _typeOf(next);
+            var i = 0;
+            while (i < counts.Count && counts[i].Type != type) i++;
+            if (i == counts.Count) counts.Add((type, 1));
+            else counts[i] = (type, counts[i].Count + 1);
         }
-        return [.. order.Select(t => new TypeCount(t, counts[t]))];
+        var types = ImmutableArray.CreateBuilder<TypeCount>(counts.Count);
+        foreach (var (type, count) in counts) types.Add(new TypeCount(type, count));
+        return types.MoveToImmutable();
     }
 
     /// <summary>
