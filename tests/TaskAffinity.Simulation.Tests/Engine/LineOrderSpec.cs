@@ -59,6 +59,39 @@ public sealed class LineOrderSpec
         small.StartS.ShouldBe(200);
     }
 
+    /// <summary>
+    /// On one one-task worker, at t = 0: a workflow of four Lead tasks of 2 s in a line, then ten workflows of
+    /// one Short task of 1 s each. When the line is served in our order, when does l2 (two Lead tasks before it,
+    /// one after it) start?
+    /// </summary>
+    private static double ThirdLeadStart(double pathWeight)
+    {
+        TraceChain[] chains =
+        [
+            new("lead", "lead", 0, [Task("l0", "Lead", 2), .. Enumerable.Range(1, 3).Select(i => Task($"l{i}", "Lead", 2) with { After = [$"l{i - 1}"] })]),
+            .. Enumerable.Range(0, 10).Select(i => new TraceChain($"short-{i}", "short", 0, [Task("s", "Short", 1)])),
+        ];
+        var start = double.NaN;
+        var simulator = new Simulator(SimCluster.Uniform(1, 1, spread: 0), "affinity", prefetch: false)
+        {
+            WorkerCapacity = 1,
+            OursPathWeight = pathWeight,
+            OnPlaced = p => start = p.ChainId == "lead" && p.TaskId == "l2" ? p.StartS : start,
+        };
+        simulator.Run(chains).Tasks.ShouldBe(14);
+        return start;
+    }
+
+    [Fact]
+    public void Our_line_puts_a_task_that_leads_a_long_rest_of_its_chain_ahead_of_shorter_tasks()
+    {
+        // Shortest first alone: every Short task (1 s) goes before l1 and l2 (2 s each): 10 s of them.
+        ThirdLeadStart(0).ShouldBeGreaterThanOrEqualTo(2 + 10 + 2);
+        // Weighing the rest of the chain, l1 and l2 go ahead of the Short tasks (one Short task gets in as each
+        // Lead task ends, before the next is ready).
+        ThirdLeadStart(CriticalPath.DefaultWeight).ShouldBeLessThanOrEqualTo(2 + 1 + 2 + 1);
+    }
+
     [Fact]
     public void By_default_the_simulator_serves_the_line_as_the_clusters_scheduler_does()
     {
