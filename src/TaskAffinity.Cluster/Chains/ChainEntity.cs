@@ -48,7 +48,7 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     private readonly Dictionary<IActorRef, bool> _watchers = new(); // each with whether it takes batched replies
     private readonly IActorRef _replies;
     private ChainState _state;
-    private (TaskGraph Graph, CriticalPath Paths)? _paths;
+    private CriticalPath? _paths; // of its graph, which is fixed once it is accepted
     // Outcomes applied but not yet written, and the acknowledgements their workers get once they are.
     private readonly List<IChainEvent> _unwritten = [];
     // Each goes straight to the worker entity that reported the outcome; if that one is gone, the next resends it.
@@ -243,9 +243,7 @@ internal sealed partial class ChainEntity : UntypedActor, IWithTimers, IWithUnbo
     private CriticalPath Paths()
     {
         var graph = _state.Graph!;
-        if (_paths is not { } known || !ReferenceEquals(known.Graph, graph))
-            _paths = known = (graph, CriticalPath.Of(graph.Tasks.Select(t => t.Id), id => graph.DependentsOf(id), id => graph[id].Type));
-        return known.Paths;
+        return _paths ??= CriticalPath.Of(graph.Tasks.Select(t => t.Id), id => graph.DependentsOf(id), id => graph[id].Type);
     }
 
     /// <summary>Places a task again; <paramref name="avoidWorker"/> is the worker that gave it back, if one did.</summary>
